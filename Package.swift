@@ -1,0 +1,88 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// Swift 6 language mode with complete strict concurrency checking for every target.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "spyglass",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Spyglass", targets: ["Spyglass"]),
+        .library(name: "SpyglassCore", targets: ["SpyglassCore"]),
+        .library(name: "SpyglassLogging", targets: ["SpyglassLogging"]),
+        .executable(name: "spyglass-demo", targets: ["SpyglassDemo"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+        // Test-only: a real OpenTelemetry tracer (no exporters compiled) proves log–trace correlation.
+        .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: []),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+    ],
+    targets: [
+        .target(
+            name: "SpyglassCore",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "SpyglassLogging",
+            dependencies: [
+                "SpyglassCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "Spyglass",
+            dependencies: [
+                "SpyglassCore",
+                "SpyglassLogging",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "SpyglassDemo",
+            dependencies: [
+                "Spyglass",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SpyglassCoreTests",
+            dependencies: [
+                "SpyglassCore",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "SpyglassLoggingTests",
+            dependencies: [
+                "SpyglassLogging",
+                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "SpyglassDemoTests",
+            dependencies: ["Spyglass"]
+        ),
+    ]
+)

@@ -1,0 +1,56 @@
+@_exported public import Logging
+@_exported public import SpyglassCore
+@_exported public import SpyglassLogging
+import Synchronization
+
+/// The one entry point: `Spyglass.bootstrap(...)` gives a service its observability.
+///
+/// ```swift
+/// let spyglass = try Spyglass.bootstrap(SpyglassConfiguration(serviceName: "agent-hub", version: "1.4.2"))
+/// let app = Application(router: router)
+/// // Spyglass first: services stop in reverse order, so it flushes after the app has drained.
+/// try await ServiceGroup(services: [spyglass, app], gracefulShutdownSignals: [.sigterm], logger: logger).run()
+/// ```
+public enum Spyglass {
+    private static let bootstrapped = Atomic<Bool>(false)
+
+    /// Applies `environment` over `configuration`, installs the Spyglass log handler as swift-log's backend and
+    /// returns the service that flushes it at shutdown.
+    ///
+    /// - Parameters:
+    ///   - configuration: settings from code; every variable set in `environment` overrides them.
+    ///   - environment: where `SPYGLASS_*`, `OTEL_*`, `APP_*` and `LOG_LEVEL` are read from. Pass `[:]` to
+    ///     ignore the process environment.
+    ///   - metadataProvider: supplies trace context to every log line, e.g. swift-otel's
+    ///     `OTel.makeLoggingMetadataProvider()`.
+    /// - Throws: ``ConfigurationError`` naming the variable, its value and what is allowed;
+    ///   ``BootstrapError/alreadyBootstrapped`` on a second call (swift-log can be bootstrapped only once).
+    public static func bootstrap(
+        _ configuration: SpyglassConfiguration = SpyglassConfiguration(),
+        environment: [String: String] = SpyglassConfiguration.processEnvironment,
+        metadataProvider: Logger.MetadataProvider? = nil
+    ) throws -> SpyglassService {
+        let resolved = try configuration.applyingEnvironment(environment)
+        let backend = try LogBackend(
+            configuration: resolved,
+            writer: .standardOutput(flushInterval: resolved.logging.flushInterval)
+        )
+        guard bootstrapped.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else {
+            throw BootstrapError.alreadyBootstrapped
+        }
+        LoggingSystem.bootstrap(backend.makeHandler, metadataProvider: metadataProvider)
+        return SpyglassService(configuration: resolved, logging: backend)
+    }
+}
+
+/// Why ``Spyglass/bootstrap(_:environment:metadataProvider:)`` refused to run.
+public enum BootstrapError: Error, Sendable, CustomStringConvertible {
+    /// `bootstrap` was already called in this process.
+    case alreadyBootstrapped
+
+    public var description: String {
+        switch self {
+        case .alreadyBootstrapped: "Spyglass.bootstrap was already called; call it once per process"
+        }
+    }
+}

@@ -1,0 +1,86 @@
+/// Finds credentials in log keys and text, as configured by ``RedactionConfiguration``.
+///
+/// The built-in detection is a single forward scan over UTF-8 bytes with no allocation, cheap enough to run on
+/// every value of every log line; ``RedactionConfiguration/additionalPatterns`` run as `Regex`es first and cost
+/// accordingly.
+public struct Redactor: Sendable {
+    /// Whether redaction is on.
+    public let isEnabled: Bool
+    /// Whether user-supplied patterns have to run before the built-in scan.
+    public var hasAdditionalPatterns: Bool { !patterns.isEmpty }
+
+    private let keyMatcher: SensitiveKeyMatcher
+    private let patterns: [SendableRegex]
+
+    /// Builds a redactor.
+    ///
+    /// - Throws: ``ConfigurationError`` when an additional pattern is not a valid regular expression.
+    public init(_ configuration: RedactionConfiguration = RedactionConfiguration()) throws(ConfigurationError) {
+        isEnabled = configuration.isEnabled
+        keyMatcher = SensitiveKeyMatcher(configuration)
+        var patterns: [SendableRegex] = []
+        for pattern in configuration.additionalPatterns {
+            do {
+                patterns.append(SendableRegex(regex: try Regex(pattern)))
+            } catch {
+                throw ConfigurationError(
+                    variable: "redaction.additionalPatterns",
+                    value: pattern,
+                    allowed: "a valid Swift regular expression (\(error))"
+                )
+            }
+        }
+        self.patterns = patterns
+    }
+
+    /// Whether the whole value stored under `key` must be hidden.
+    public func isSensitiveKey(_ key: String) -> Bool {
+        guard isEnabled else { return false }
+        var key = key
+        return key.withUTF8 { keyMatcher.matches($0[...]) }
+    }
+
+    /// Whether the key spelled by `bytes` (UTF-8) must be hidden.
+    public func isSensitiveKey(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        isEnabled && keyMatcher.matches(bytes[...])
+    }
+
+    /// Applies the additional patterns, replacing each match with the replacement text.
+    public func applyingAdditionalPatterns(to text: String) -> String {
+        guard isEnabled else { return text }
+        var text = text
+        for pattern in patterns { text.replace(pattern.regex, with: RedactionConfiguration.replacement) }
+        return text
+    }
+
+    /// The next run of bytes at or after `start` that holds a credential, or `nil` when the rest is clean.
+    ///
+    /// Callers copy the bytes before the range, write the replacement, and continue from the range's end.
+    public func nextSecret(in text: UnsafeBufferPointer<UInt8>, from start: Int) -> Range<Int>? {
+        guard isEnabled else { return nil }
+        return SecretScanner(text: text, keys: keyMatcher).next(from: start)
+    }
+
+    /// `text` with every credential replaced: additional patterns first, then the built-in detection.
+    public func redact(_ text: String) -> String {
+        guard isEnabled else { return text }
+        var text = applyingAdditionalPatterns(to: text)
+        return text.withUTF8 { bytes in
+            var result: [UInt8] = []
+            var position = 0
+            while let secret = nextSecret(in: bytes, from: position) {
+                result.append(contentsOf: bytes[position..<secret.lowerBound])
+                result.append(contentsOf: RedactionConfiguration.replacement.utf8)
+                position = secret.upperBound
+            }
+            if position == 0 { return String(decoding: bytes, as: UTF8.self) }
+            result.append(contentsOf: bytes[position...])
+            return String(decoding: result, as: UTF8.self)
+        }
+    }
+}
+
+/// `Regex<AnyRegexOutput>` is immutable once built but not declared `Sendable`.
+private struct SendableRegex: @unchecked Sendable {
+    let regex: Regex<AnyRegexOutput>
+}

@@ -1,0 +1,135 @@
+import Foundation
+import Logging
+
+/// Everything Spyglass needs to know about the service, as one value.
+///
+/// Start from code (every property has a documented default), then let the deployment override it:
+/// ``applyingEnvironment(_:)`` reads the variables listed on each property, the way OpenTelemetry SDKs let
+/// `OTEL_*` variables override code. A value that cannot be used throws a ``ConfigurationError`` naming the
+/// variable, the value and what is allowed.
+///
+/// ```swift
+/// var configuration = SpyglassConfiguration(serviceName: "agent-hub", version: "1.4.2")
+/// configuration.logging.labelLevels = LabelLogLevels(["AsyncHTTPClient": .warning])
+/// let spyglass = try Spyglass.bootstrap(configuration)   // environment applied here
+/// ```
+public struct SpyglassConfiguration: Sendable, Hashable {
+    /// The service's name on every log line, metric and span. Default: the process name.
+    /// Environment: `SPYGLASS_SERVICE_NAME`, else `OTEL_SERVICE_NAME`.
+    public var serviceName: String
+    /// Deployment environment (`production`, `staging`). Default `development`.
+    /// Environment: `SPYGLASS_ENVIRONMENT`, else `APP_ENV`.
+    public var environment: String
+    /// The running build's version. Default `unknown`. Environment: `SPYGLASS_VERSION`, else `APP_VERSION`.
+    public var version: String
+    /// Log output. See ``LoggingConfiguration``.
+    public var logging: LoggingConfiguration
+
+    /// Creates a configuration from code; the environment is applied later by ``applyingEnvironment(_:)``.
+    public init(
+        serviceName: String = SpyglassConfiguration.processName,
+        environment: String = "development",
+        version: String = "unknown",
+        logging: LoggingConfiguration = LoggingConfiguration()
+    ) {
+        self.serviceName = serviceName
+        self.environment = environment
+        self.version = version
+        self.logging = logging
+    }
+
+    /// This configuration with every variable set in `environment` applied over it.
+    ///
+    /// - Throws: ``ConfigurationError`` for the first variable whose value cannot be used.
+    public func applyingEnvironment(
+        _ environment: [String: String] = SpyglassConfiguration.processEnvironment
+    ) throws(ConfigurationError) -> SpyglassConfiguration {
+        let reader = EnvironmentReader(environment)
+        var result = self
+        if let name = reader.first("SPYGLASS_SERVICE_NAME", "OTEL_SERVICE_NAME") { result.serviceName = name.value }
+        if let name = reader.first("SPYGLASS_ENVIRONMENT", "APP_ENV") { result.environment = name.value }
+        if let name = reader.first("SPYGLASS_VERSION", "APP_VERSION") { result.version = name.value }
+
+        if let variable = reader.first("SPYGLASS_LOG_LEVEL", "LOG_LEVEL") {
+            guard let level = Logger.Level(name: variable.value.trimmingWhitespace()) else {
+                throw variable.error(allowed: "one of \(Logger.Level.allowedNames)")
+            }
+            result.logging.level = level
+        }
+        if let variable = reader.first("SPYGLASS_LOG_FORMAT") {
+            guard let format = LogFormat(rawValue: variable.value.trimmingWhitespace().lowercased()) else {
+                throw variable.error(allowed: "one of json, console")
+            }
+            result.logging.format = format
+        }
+        if let variable = reader.first("SPYGLASS_LOG_LEVELS") {
+            result.logging.labelLevels = try LabelLogLevels(parsing: variable.value, variable: variable.name)
+        }
+        if let variable = reader.first("SPYGLASS_LOG_SOURCE") {
+            result.logging.includeSource = try variable.boolean()
+        }
+        if let variable = reader.first("SPYGLASS_LOG_SAMPLING") {
+            result.logging.sampling = try LogSampling.parse(variable.value, variable: variable.name)
+        }
+        if let variable = reader.first("SPYGLASS_LOG_MAX_VALUE_BYTES") {
+            guard let bytes = Int(variable.value.trimmingWhitespace()), bytes >= 64 else {
+                throw variable.error(allowed: "a whole number of bytes, at least 64")
+            }
+            result.logging.maxValueBytes = bytes
+        }
+        if let variable = reader.first("SPYGLASS_LOG_REDACTION") {
+            result.logging.redaction.isEnabled = try variable.boolean()
+        }
+        if let variable = reader.first("SPYGLASS_LOG_REDACT_KEYS") {
+            result.logging.redaction.additionalKeys += variable.list()
+        }
+        if let variable = reader.first("SPYGLASS_LOG_ALLOW_KEYS") {
+            result.logging.redaction.allowedKeys += variable.list()
+        }
+        return result
+    }
+}
+
+extension SpyglassConfiguration {
+    /// The running executable's file name, the default ``serviceName``.
+    public static var processName: String { ProcessInfo.processInfo.processName }
+
+    /// This process's environment variables, the default source of ``applyingEnvironment(_:)``.
+    public static var processEnvironment: [String: String] { ProcessInfo.processInfo.environment }
+}
+
+/// Reads variables, treating empty values as unset (as shells and container runtimes often leave them).
+private struct EnvironmentReader {
+    struct Variable {
+        let name: String
+        let value: String
+
+        func error(allowed: String) -> ConfigurationError {
+            ConfigurationError(variable: name, value: value, allowed: allowed)
+        }
+
+        func boolean() throws(ConfigurationError) -> Bool {
+            switch value.trimmingWhitespace().lowercased() {
+            case "1", "true", "yes", "on": return true
+            case "0", "false", "no", "off": return false
+            default: throw error(allowed: "one of true, false, 1, 0, yes, no, on, off")
+            }
+        }
+
+        func list() -> [String] {
+            value.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
+        }
+    }
+
+    let environment: [String: String]
+
+    init(_ environment: [String: String]) { self.environment = environment }
+
+    /// The first of `names` that is set to a non-empty value.
+    func first(_ names: String...) -> Variable? {
+        for name in names {
+            if let value = environment[name], !value.isEmpty { return Variable(name: name, value: value) }
+        }
+        return nil
+    }
+}

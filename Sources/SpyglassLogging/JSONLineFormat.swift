@@ -1,0 +1,147 @@
+import Logging
+import SpyglassCore
+
+/// Writes a ``LogRecord`` as one JSON object, keys as in DESIGN.md:
+///
+/// `{"timestamp":"…","level":"info","logger":"api","message":"…","service":"…","environment":"…",
+/// "version":"…","trace_id":"…","span_id":"…","request_id":"…",…metadata…}`
+struct JSONLineFormat: Sendable {
+    let policy: TextPolicy
+    let includeSource: Bool
+    /// `,"service":"…","environment":"…","version":"…"`, encoded once.
+    let serviceFields: [UInt8]
+
+    init(configuration: SpyglassConfiguration, policy: TextPolicy) {
+        self.policy = policy
+        includeSource = configuration.logging.includeSource
+        serviceFields = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 256) { storage in
+            var buffer = LineBuffer(initialStorage: storage)
+            for (key, value) in [("service", configuration.serviceName), ("environment", configuration.environment), ("version", configuration.version)] {
+                buffer.append(UInt8(ascii: ","))
+                buffer.appendJSONString(key, policy: policy)
+                buffer.append(UInt8(ascii: ":"))
+                buffer.appendJSONString(value, policy: policy)
+            }
+            return Array(buffer.bytes)
+        }
+    }
+
+    func write(_ record: LogRecord, into line: inout LineBuffer) {
+        line.append(ascii: "{\"timestamp\":\"")
+        line.append(timestamp: record.timestamp)
+        line.append(ascii: "\",\"level\":\"")
+        line.append(utf8: record.level.rawValue)
+        line.append(ascii: "\",\"logger\":")
+        line.appendJSONString(record.label, policy: policy)
+        line.append(ascii: ",\"message\":")
+        line.appendJSONString(record.message, policy: policy)
+        serviceFields.withUnsafeBufferPointer { line.append($0) }
+
+        if let traceID = record.traceID {
+            line.append(ascii: ",\"trace_id\":")
+            line.appendJSON(traceID, policy: policy)
+        }
+        if let spanID = record.spanID {
+            line.append(ascii: ",\"span_id\":")
+            line.appendJSON(spanID, policy: policy)
+        }
+        if let context = record.context {
+            appendField("request_id", context.requestID, into: &line)
+            appendField("session_id", context.sessionID, into: &line)
+            appendField("job_id", context.jobID, into: &line)
+            appendField("user_id", context.userID, into: &line)
+            appendField("workspace_id", context.workspaceID, into: &line)
+        }
+        if let error = record.error {
+            line.append(ascii: ",\"error.type\":")
+            line.appendJSONString(String(reflecting: type(of: error)), policy: policy)
+            line.append(ascii: ",\"error.message\":")
+            line.appendJSONString(String(describing: error), policy: policy)
+        }
+        record.forEachMetadata { key, value in
+            line.append(UInt8(ascii: ","))
+            if record.isReserved(key) {
+                line.appendJSONString("metadata." + key, policy: policy)
+            } else {
+                line.appendJSONString(key, policy: policy)
+            }
+            line.append(UInt8(ascii: ":"))
+            if policy.redactor.isSensitiveKey(key) {
+                line.append(ascii: "\"[REDACTED]\"")
+            } else {
+                line.appendJSON(value, policy: policy)
+            }
+        }
+        if includeSource {
+            line.append(ascii: ",\"source\":{\"file\":")
+            line.appendJSONString(record.file, policy: policy)
+            line.append(ascii: ",\"function\":")
+            line.appendJSONString(record.function, policy: policy)
+            line.append(ascii: ",\"line\":")
+            line.append(decimal: record.line)
+            line.append(UInt8(ascii: "}"))
+        }
+        line.append(UInt8(ascii: "}"))
+    }
+
+    private func appendField(_ key: StaticString, _ value: String?, into line: inout LineBuffer) {
+        guard let value else { return }
+        line.append(ascii: ",\"")
+        line.append(ascii: key)
+        line.append(ascii: "\":")
+        line.appendJSONString(value, policy: policy)
+    }
+}
+
+extension LineBuffer {
+    mutating func appendJSONString(_ text: String, policy: TextPolicy) {
+        append(UInt8(ascii: "\""))
+        append(text: text, policy: policy, escaping: .json)
+        append(UInt8(ascii: "\""))
+    }
+
+    /// Appends a metadata value: strings as JSON strings, numbers and booleans given as
+    /// `.stringConvertible` as JSON numbers and booleans, arrays and dictionaries as JSON arrays and objects
+    /// (their sensitive keys redacted too).
+    mutating func appendJSON(_ value: Logger.MetadataValue, policy: TextPolicy) {
+        switch value {
+        case .string(let text):
+            appendJSONString(text, policy: policy)
+        case .stringConvertible(let convertible):
+            appendJSON(convertible: convertible, policy: policy)
+        case .array(let values):
+            append(UInt8(ascii: "["))
+            for (index, element) in values.enumerated() {
+                if index > 0 { append(UInt8(ascii: ",")) }
+                appendJSON(element, policy: policy)
+            }
+            append(UInt8(ascii: "]"))
+        case .dictionary(let dictionary):
+            append(UInt8(ascii: "{"))
+            var first = true
+            for (key, element) in dictionary {
+                if !first { append(UInt8(ascii: ",")) }
+                first = false
+                appendJSONString(key, policy: policy)
+                append(UInt8(ascii: ":"))
+                if policy.redactor.isSensitiveKey(key) {
+                    append(ascii: "\"[REDACTED]\"")
+                } else {
+                    appendJSON(element, policy: policy)
+                }
+            }
+            append(UInt8(ascii: "}"))
+        }
+    }
+
+    private mutating func appendJSON(convertible: any CustomStringConvertible & Sendable, policy: TextPolicy) {
+        switch convertible {
+        case let number as Int: append(decimal: number)
+        case let number as Double where number.isFinite: append(utf8: number.description)
+        case let flag as Bool: append(ascii: flag ? "true" : "false")
+        case let number as any BinaryInteger: append(utf8: number.description)
+        case let number as Float where number.isFinite: append(utf8: number.description)
+        default: appendJSONString(convertible.description, policy: policy)
+        }
+    }
+}

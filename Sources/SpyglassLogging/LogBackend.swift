@@ -1,0 +1,100 @@
+public import Logging
+public import SpyglassCore
+import Instrumentation
+
+/// The configured logging pipeline shared by every Spyglass log handler: level policy, sampling, redaction,
+/// line format and output.
+///
+/// Create one per process and install it with swift-log (``Spyglass`` does this in `bootstrap`):
+///
+/// ```swift
+/// let backend = try LogBackend(configuration: configuration, writer: .standardOutput())
+/// LoggingSystem.bootstrap(backend.makeHandler, metadataProvider: OTel.makeLoggingMetadataProvider())
+/// ```
+///
+/// The metadata provider is how trace context arrives: whichever tracer is installed (swift-otel's provider
+/// yields `trace_id` and `span_id` of the span active in `ServiceContext.current`), those keys become the
+/// line's `trace_id` and `span_id` fields.
+public final class LogBackend: Sendable {
+    /// The configuration the backend was built from.
+    public let configuration: LoggingConfiguration
+    /// Where lines go.
+    public let writer: LogWriter
+
+    private let sampler: LogSampler?
+    private let format: LineFormat
+
+    private enum LineFormat: Sendable {
+        case json(JSONLineFormat)
+        case console(ConsoleLineFormat)
+    }
+
+    /// Builds the pipeline.
+    ///
+    /// - Throws: ``ConfigurationError`` when a redaction pattern is not a valid regular expression or the value
+    ///   limit is below 64 bytes.
+    public init(configuration: SpyglassConfiguration, writer: LogWriter) throws(ConfigurationError) {
+        let logging = configuration.logging
+        guard logging.maxValueBytes >= 64 else {
+            throw ConfigurationError(
+                variable: "logging.maxValueBytes", value: String(logging.maxValueBytes), allowed: "at least 64")
+        }
+        if let sampling = logging.sampling, sampling.first < 1 || sampling.thereafter < 1 || sampling.interval <= .zero {
+            throw ConfigurationError(
+                variable: "logging.sampling", value: "\(sampling)", allowed: "first >= 1, thereafter >= 1 and a positive interval")
+        }
+        self.configuration = logging
+        self.writer = writer
+        let policy = TextPolicy(redactor: try Redactor(logging.redaction), maxValueBytes: logging.maxValueBytes)
+        sampler = logging.sampling.map(LogSampler.init)
+        switch logging.format {
+        case .json:
+            format = .json(JSONLineFormat(configuration: configuration, policy: policy))
+        case .console:
+            format = .console(ConsoleLineFormat(policy: policy, colour: writer.isTerminal, includeSource: logging.includeSource))
+        }
+    }
+
+    /// A handler for loggers labelled `label`, starting at the level configured for that label.
+    /// Matches the factory shape `LoggingSystem.bootstrap` takes.
+    public func makeHandler(label: String, metadataProvider: Logger.MetadataProvider?) -> SpyglassLogHandler {
+        SpyglassLogHandler(label: label, logLevel: configuration.level(for: label), metadataProvider: metadataProvider, backend: self)
+    }
+
+    /// Lines dropped by sampling so far.
+    public var droppedBySampling: Int { sampler?.droppedCount ?? 0 }
+
+    /// Writes every buffered line to the output.
+    public func flush() { writer.flush() }
+
+    func write(event: LogEvent, label: String, handlerMetadata: Logger.Metadata, metadataProvider: Logger.MetadataProvider?) {
+        let timestamp = LogTimestamp.now()
+        let message = event.message.description
+        if let sampler, !sampler.shouldWrite(level: event.level, message: message, nowNanoseconds: timestamp.nanosecondsSinceEpoch) {
+            return
+        }
+        let record = LogRecord(
+            timestamp: timestamp,
+            level: event.level,
+            label: label,
+            message: message,
+            error: event.error,
+            context: ServiceContext.current?.spyglass,
+            eventMetadata: event.metadata,
+            handlerMetadata: handlerMetadata,
+            providerMetadata: metadataProvider?.get() ?? [:],
+            file: event.file,
+            function: event.function,
+            line: event.line
+        )
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2048) { storage in
+            var line = LineBuffer(initialStorage: storage)
+            switch format {
+            case .json(let json): json.write(record, into: &line)
+            case .console(let console): console.write(record, into: &line)
+            }
+            line.append(UInt8(ascii: "\n"))
+            writer.write(line: line.bytes, urgent: event.level >= .error)
+        }
+    }
+}
