@@ -22,9 +22,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
-        // Test-only: a real OpenTelemetry tracer (no exporters compiled) proves log–trace correlation.
-        .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: []),
-        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        // Tests use swift-otel's real tracer and metadata provider to prove log–trace correlation.
+        .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0"),
     ],
     targets: [
         .target(
@@ -68,7 +67,7 @@ let package = Package(
             name: "SpyglassCoreTests",
             dependencies: [
                 "SpyglassCore",
-                .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
             ]
         ),
         .testTarget(
@@ -77,7 +76,6 @@ let package = Package(
                 "SpyglassLogging",
                 .product(name: "OTel", package: "swift-otel"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
-                .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
         .testTarget(

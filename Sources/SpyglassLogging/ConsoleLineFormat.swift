@@ -54,8 +54,8 @@ struct ConsoleLineFormat: Sendable {
         }
         guard !fields.isEmpty else { return }
         padding(&line, written: line.count - messageStart, width: Self.messageWidth)
-        for (key, value) in fields {
-            line.append(UInt8(ascii: " "))
+        for (index, (key, value)) in fields.enumerated() {
+            if index > 0 { line.append(UInt8(ascii: " ")) }
             if colour { line.append(ascii: "\u{1B}[2m") }
             line.append(text: key, policy: policy, escaping: .consoleBare)
             line.append(UInt8(ascii: "="))

@@ -1,0 +1,74 @@
+import Benchmark
+import Logging
+import SpyglassCore
+import SpyglassLogging
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Both handlers write to /dev/null so the comparison is formatting and buffering, not the terminal.
+let devNull = open("/dev/null", O_WRONLY)
+
+/// The stream swift-log's `StreamLogHandler.standardOutput` uses (`fwrite` then `fflush` under the file lock),
+/// pointed at /dev/null.
+struct StdioStream: TextOutputStream, @unchecked Sendable {
+    let file: UnsafeMutablePointer<FILE>
+
+    mutating func write(_ string: String) {
+        var string = string
+        string.withUTF8 { bytes in
+            flockfile(file)
+            fwrite(bytes.baseAddress, 1, bytes.count, file)
+            fflush(file)
+            funlockfile(file)
+        }
+    }
+}
+
+let spyglassBackend: LogBackend = {
+    var configuration = SpyglassConfiguration(serviceName: "bench", environment: "production", version: "1.0.0")
+    configuration.logging.sampling = nil  // every call must produce a line
+    return try! LogBackend(configuration: configuration, writer: LogWriter(fileDescriptor: devNull))
+}()
+
+let spyglassLogger = Logger(label: "api") { spyglassBackend.makeHandler(label: $0, metadataProvider: nil) }
+let streamLogger = Logger(label: "api") { StreamLogHandler(label: $0, stream: StdioStream(file: fopen("/dev/null", "w"))) }
+
+@inline(__always)
+func logRequestCompleted(_ logger: Logger) {
+    logger.info(
+        "request_completed",
+        metadata: [
+            "method": "GET",
+            "endpoint": "/v1/jobs/{id}",
+            "status": "200",
+            "duration_ms": "4.21",
+            "user_agent": "curl/8.5.0",
+        ]
+    )
+}
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .throughput],
+        scalingFactor: .kilo,
+        maxDuration: .seconds(5),
+        maxIterations: 100_000
+    )
+
+    Benchmark("info + 5 metadata: Spyglass JSON") { benchmark in
+        for _ in benchmark.scaledIterations { logRequestCompleted(spyglassLogger) }
+    }
+    Benchmark("info + 5 metadata: swift-log StreamLogHandler") { benchmark in
+        for _ in benchmark.scaledIterations { logRequestCompleted(streamLogger) }
+    }
+    Benchmark("debug filtered by level: Spyglass") { benchmark in
+        for _ in benchmark.scaledIterations { spyglassLogger.debug("cache_probe", metadata: ["key": "k"]) }
+    }
+    Benchmark("debug filtered by level: swift-log StreamLogHandler") { benchmark in
+        for _ in benchmark.scaledIterations { streamLogger.debug("cache_probe", metadata: ["key": "k"]) }
+    }
+}

@@ -1,0 +1,26 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// Benchmarks live in their own package so the library never depends on the benchmark harness.
+// Run from this directory: `swift package --allow-writing-to-package-directory benchmark`.
+let package = Package(
+    name: "spyglass-benchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "spyglass", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.0", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "LoggingBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "SpyglassLogging", package: "spyglass"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/LoggingBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ]
+)

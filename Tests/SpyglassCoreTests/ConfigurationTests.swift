@@ -1,0 +1,105 @@
+import Logging
+import SpyglassCore
+import Testing
+
+@Suite struct ConfigurationTests {
+    @Test func defaultsAreDocumented() {
+        let configuration = SpyglassConfiguration(serviceName: "svc")
+        #expect(configuration.environment == "development")
+        #expect(configuration.version == "unknown")
+        #expect(configuration.logging.level == .info)
+        #expect(configuration.logging.format == .json)
+        #expect(configuration.logging.includeSource == false)
+        #expect(configuration.logging.redaction.isEnabled)
+        #expect(configuration.logging.sampling == LogSampling(first: 100, thereafter: 100, interval: .seconds(1)))
+        #expect(configuration.logging.maxValueBytes == 8192)
+        #expect(configuration.logging.flushInterval == .milliseconds(100))
+    }
+
+    @Test func environmentOverridesCode() throws {
+        let configuration = try SpyglassConfiguration(serviceName: "from-code", environment: "dev").applyingEnvironment([
+            "SPYGLASS_SERVICE_NAME": "agent-hub",
+            "OTEL_SERVICE_NAME": "ignored-because-spyglass-wins",
+            "APP_ENV": "production",
+            "APP_VERSION": "1.4.2",
+            "LOG_LEVEL": "DEBUG",
+            "SPYGLASS_LOG_FORMAT": "Console",
+            "SPYGLASS_LOG_LEVELS": "AsyncHTTPClient=warning, hummingbird=error",
+            "SPYGLASS_LOG_SOURCE": "true",
+            "SPYGLASS_LOG_SAMPLING": "first=10,thereafter=5,interval=250ms",
+            "SPYGLASS_LOG_MAX_VALUE_BYTES": "4096",
+            "SPYGLASS_LOG_REDACT_KEYS": "ssn, iban",
+            "SPYGLASS_LOG_ALLOW_KEYS": "csrf_token",
+        ])
+        #expect(configuration.serviceName == "agent-hub")
+        #expect(configuration.environment == "production")
+        #expect(configuration.version == "1.4.2")
+        #expect(configuration.logging.level == .debug)
+        #expect(configuration.logging.format == .console)
+        #expect(configuration.logging.level(for: "AsyncHTTPClient") == .warning)
+        #expect(configuration.logging.level(for: "Hummingbird") == .error)
+        #expect(configuration.logging.level(for: "api") == .debug)
+        #expect(configuration.logging.includeSource)
+        #expect(configuration.logging.sampling == LogSampling(first: 10, thereafter: 5, interval: .milliseconds(250)))
+        #expect(configuration.logging.maxValueBytes == 4096)
+        #expect(configuration.logging.redaction.additionalKeys == ["ssn", "iban"])
+        #expect(configuration.logging.redaction.allowedKeys.contains("csrf_token"))
+    }
+
+    @Test func fallbackNamesAndEmptyValues() throws {
+        let configuration = try SpyglassConfiguration(serviceName: "code").applyingEnvironment([
+            "OTEL_SERVICE_NAME": "otel-name",
+            "SPYGLASS_ENVIRONMENT": "",
+            "SPYGLASS_LOG_SAMPLING": "off",
+            "SPYGLASS_LOG_REDACTION": "off",
+        ])
+        #expect(configuration.serviceName == "otel-name")
+        #expect(configuration.environment == "development")
+        #expect(configuration.logging.sampling == nil)
+        #expect(!configuration.logging.redaction.isEnabled)
+    }
+
+    @Test(arguments: [
+        ("SPYGLASS_LOG_LEVEL", "verbose", "trace, debug, info, notice, warning, error, critical"),
+        ("LOG_LEVEL", "loud", "trace, debug, info, notice, warning, error, critical"),
+        ("SPYGLASS_LOG_FORMAT", "xml", "json, console"),
+        ("SPYGLASS_LOG_LEVELS", "hummingbird", "label=level"),
+        ("SPYGLASS_LOG_LEVELS", "hummingbird=loud", "label=level"),
+        ("SPYGLASS_LOG_LEVELS", "=info", "label=level"),
+        ("SPYGLASS_LOG_SOURCE", "maybe", "true, false"),
+        ("SPYGLASS_LOG_SAMPLING", "first=0", "first=N"),
+        ("SPYGLASS_LOG_SAMPLING", "interval=soon", "first=N"),
+        ("SPYGLASS_LOG_MAX_VALUE_BYTES", "12", "at least 64"),
+        ("SPYGLASS_LOG_REDACTION", "sometimes", "true, false"),
+    ])
+    func invalidValuesNameTheVariableTheValueAndWhatIsAllowed(variable: String, value: String, allowedFragment: String) {
+        do {
+            _ = try SpyglassConfiguration().applyingEnvironment([variable: value])
+            Issue.record("\(variable)=\(value) was accepted")
+        } catch {
+            #expect(error.variable == variable)
+            #expect(error.value == value)
+            #expect(error.allowed.contains(allowedFragment))
+            #expect(error.description.hasPrefix("\(variable)=\"\(value)\" is invalid: expected "))
+            #expect(!error.description.contains("\n"))
+        }
+    }
+
+    @Test func errorDescriptionsStayOnOneLineWhateverTheValue() {
+        let error = ConfigurationError(variable: "SPYGLASS_LOG_FORMAT", value: "json\nEVIL \"x\"", allowed: "one of json, console")
+        #expect(error.description == #"SPYGLASS_LOG_FORMAT="json\nEVIL \"x\"" is invalid: expected one of json, console"#)
+    }
+}
+
+@Suite struct LabelLogLevelsTests {
+    @Test func longestDottedPrefixWinsIgnoringCase() throws {
+        let levels = try LabelLogLevels(parsing: "hummingbird=error,Hummingbird.Router=debug,ahc=warn")
+        #expect(levels.level(for: "Hummingbird") == .error)
+        #expect(levels.level(for: "hummingbird.router") == .debug)
+        #expect(levels.level(for: "hummingbird.router.trie") == .debug)
+        #expect(levels.level(for: "hummingbird.server") == .error)
+        #expect(levels.level(for: "hummingbirdish") == nil)
+        #expect(levels.level(for: "AHC") == .warning)
+        #expect(levels.level(for: "api") == nil)
+    }
+}

@@ -1,0 +1,43 @@
+import SpyglassCore
+import Testing
+
+@Suite struct RedactorTests {
+    let redactor = try! Redactor()
+
+    @Test(arguments: [
+        "password", "PASSWORD", "db_password", "passwd", "pwd", "secret", "client_secret", "clientSecret", "token",
+        "github_token", "authToken", "access_token", "accessToken", "refresh-token", "api_key", "apiKey", "APIKey",
+        "x-api-key", "X-Api-Key", "OPENAI_API_KEY", "authorization", "Proxy-Authorization", "cookie", "set-cookie",
+        "Set-Cookie", "private_key", "privateKey", "credentials", "aws_secret_access_key", "sentry.dsn", "jwt",
+    ])
+    func sensitiveKeys(key: String) {
+        #expect(redactor.isSensitiveKey(key))
+    }
+
+    @Test(arguments: [
+        "prompt_tokens", "completion_tokens", "max_tokens", "tokens_used", "token_count", "tokenizer", "keyboard",
+        "user_id", "request_id", "status", "method", "cache_key", "monkey", "passage", "author", "secretary_name_x",
+    ])
+    func ordinaryKeys(key: String) {
+        // "secretary_name_x" contains "secret": terms match anywhere on purpose, erring towards hiding.
+        #expect(redactor.isSensitiveKey(key) == (key == "secretary_name_x"))
+    }
+
+    @Test func redactReplacesEachSecretAndKeepsTheRest() {
+        let text = "call sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8t with Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abc at postgres://u:p4ss@h/db"
+        #expect(redactor.redact(text) == "call [REDACTED] with Bearer [REDACTED] at postgres://u:[REDACTED]@h/db")
+    }
+
+    @Test func privateKeyBlocksAreRemovedWhole() {
+        let pem = "key:\n-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIB\nabc\n-----END EC PRIVATE KEY-----\nafter"
+        #expect(redactor.redact(pem) == "key:\n[REDACTED]\nafter")
+        #expect(redactor.redact("-----BEGIN PRIVATE KEY-----\nMIIE cut off") == "[REDACTED]")
+        #expect(redactor.redact("-----BEGIN CERTIFICATE-----\nMIIB") == "-----BEGIN CERTIFICATE-----\nMIIB")
+    }
+
+    @Test func disabledRedactorChangesNothing() throws {
+        let off = try Redactor(RedactionConfiguration(isEnabled: false))
+        #expect(!off.isSensitiveKey("password"))
+        #expect(off.redact("password=x") == "password=x")
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import Synchronization
+
+/// The built `spyglass-demo` executable, run as a child process whose standard output is read line by line.
+final class DemoProcess: Sendable {
+    let process: Process
+    private let stderrPipe = Pipe()
+    private let state = Mutex(State())
+
+    private struct State {
+        var lines: [String] = []
+        var partialLine: [UInt8] = []
+        var outputFinished = false
+        var exitStatus: Int32?
+        var waiters: [UUID: Waiter] = [:]
+    }
+
+    /// Someone waiting for the state to satisfy a condition; resumed with the condition's value, or `nil`.
+    private struct Waiter {
+        let condition: @Sendable (State) -> String?
+        let continuation: CheckedContinuation<String?, Never>
+    }
+
+    /// The executable beside the test binary: `swift build` puts every product in the same directory.
+    static var executableURL: URL {
+        if let path = ProcessInfo.processInfo.environment["SPYGLASS_DEMO_PATH"] { return URL(fileURLWithPath: path) }
+        let testBinary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var directory = URL(fileURLWithPath: testBinary).deletingLastPathComponent()
+        while directory.path != "/" {
+            let candidate = directory.appendingPathComponent("spyglass-demo")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return URL(fileURLWithPath: testBinary).deletingLastPathComponent().appendingPathComponent("spyglass-demo")
+    }
+
+    init(arguments: [String], environment: [String: String] = [:]) throws {
+        process = Process()
+        process.executableURL = Self.executableURL
+        process.arguments = arguments
+        var fullEnvironment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SPYGLASS_") && $0.key != "PORT" }
+        fullEnvironment.merge(environment) { $1 }
+        process.environment = fullEnvironment
+        let stdoutPipe = Pipe()
+        process.standardOutput = stdoutPipe
+        process.standardError = stderrPipe
+        process.terminationHandler = { [weak self] process in
+            self?.update { $0.exitStatus = process.terminationStatus }
+        }
+        stdoutPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            if data.isEmpty { handle.readabilityHandler = nil }
+            self?.update { state in
+                if data.isEmpty {
+                    state.outputFinished = true
+                    return
+                }
+                state.partialLine.append(contentsOf: data)
+                while let newline = state.partialLine.firstIndex(of: UInt8(ascii: "\n")) {
+                    state.lines.append(String(decoding: state.partialLine[..<newline], as: UTF8.self))
+                    state.partialLine.removeSubrange(...newline)
+                }
+            }
+        }
+        try process.run()
+    }
+
+    /// Every stdout line so far.
+    var lines: [String] { state.withLock { $0.lines } }
+
+    /// The first stdout line satisfying `predicate`, waiting for it as long as `timeout`.
+    func waitForLine(timeout: Duration = .seconds(60), where predicate: @escaping @Sendable (String) -> Bool) async throws -> String {
+        let line = await waitUntil(timeout: timeout) { state in
+            state.lines.first(where: predicate) ?? (state.outputFinished ? "" : nil)
+        }
+        guard let line, !line.isEmpty else { throw DemoError.noMatchingLine(lines) }
+        return line
+    }
+
+    /// Waits until the process exited and its output was read to the end; returns the exit status.
+    func waitForExit(timeout: Duration = .seconds(60)) async -> Int32? {
+        let status = await waitUntil(timeout: timeout) { state in
+            guard state.outputFinished, let status = state.exitStatus else { return nil }
+            return String(status)
+        }
+        return status.flatMap { Int32($0) }
+    }
+
+    var standardError: String {
+        String(decoding: stderrPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    }
+
+    private func waitUntil(timeout: Duration, _ condition: @escaping @Sendable (State) -> String?) async -> String? {
+        let id = UUID()
+        return await withTaskGroup(of: String?.self) { group in
+            group.addTask {
+                await withCheckedContinuation { continuation in
+                    let immediate: String?? = self.state.withLock { current in
+                        if let value = condition(current) { return .some(value) }
+                        current.waiters[id] = Waiter(condition: condition, continuation: continuation)
+                        return .none
+                    }
+                    if case .some(let value) = immediate { continuation.resume(returning: value) }
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            // Whichever finished first, release the other: a pending waiter is resumed empty.
+            self.state.withLock { $0.waiters.removeValue(forKey: id) }?.continuation.resume(returning: nil)
+            group.cancelAll()
+            return first
+        }
+    }
+
+    private func update(_ change: (inout State) -> Void) {
+        let ready: [(CheckedContinuation<String?, Never>, String)] = state.withLock { current in
+            change(&current)
+            var ready: [(CheckedContinuation<String?, Never>, String)] = []
+            for (id, waiter) in current.waiters {
+                if let value = waiter.condition(current) {
+                    ready.append((waiter.continuation, value))
+                    current.waiters.removeValue(forKey: id)
+                }
+            }
+            return ready
+        }
+        for (continuation, value) in ready { continuation.resume(returning: value) }
+    }
+
+    enum DemoError: Error {
+        case noMatchingLine([String])
+    }
+}

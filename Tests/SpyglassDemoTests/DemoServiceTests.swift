@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+@Suite(.serialized) struct DemoServiceTests {
+    private func json(_ line: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "not JSON: \(line)")
+    }
+
+    @Test func logsJSONWithRequestContextAndShutsDownCleanlyOnSIGTERM() async throws {
+        let demo = try DemoProcess(arguments: ["--host", "127.0.0.1", "--port", "0"], environment: ["SPYGLASS_ENVIRONMENT": "ci"])
+        let started = try json(try await demo.waitForLine { $0.contains("\"server_started\"") })
+        let port = try #require(started["port"] as? Int)
+        #expect(port > 0)
+
+        let (body, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/v1/echo/hello")!)
+        #expect(String(decoding: body, as: UTF8.self) == "hello")
+        let requestID = try #require((response as? HTTPURLResponse)?.value(forHTTPHeaderField: "X-Request-ID"))
+        _ = try await demo.waitForLine { $0.contains("\"request_completed\"") }
+
+        demo.process.terminate()  // SIGTERM
+        #expect(await demo.waitForExit() == 0)
+
+        let lines = try demo.lines.map(json)
+        for line in lines {
+            #expect(line["service"] as? String == "spyglass-demo")
+            #expect(line["environment"] as? String == "ci")
+            #expect(line["version"] as? String == "0.1.0")
+            #expect(line["timestamp"] is String && line["level"] is String && line["logger"] is String)
+        }
+        let echo = try #require(lines.first { $0["message"] as? String == "echo_requested" })
+        #expect(echo["request_id"] as? String == requestID)
+        #expect(echo["word"] as? String == "hello")
+        let completed = try #require(lines.first { $0["message"] as? String == "request_completed" })
+        #expect(completed["request_id"] as? String == requestID)
+        #expect(completed["status"] as? Int == 200)
+        #expect(completed["path"] as? String == "/v1/echo/hello")
+        #expect((completed["duration_ms"] as? Double).map { $0 >= 0 } == true)
+        // The last line is written during shutdown, after the server drained: flushing lost nothing.
+        #expect(lines.last?["message"] as? String == "shutdown_complete")
+    }
+
+    @Test func anInvalidSettingStopsStartUpWithOneLine() async throws {
+        let demo = try DemoProcess(arguments: ["--port", "0"], environment: ["SPYGLASS_LOG_FORMAT": "xml"])
+        #expect(await demo.waitForExit() == 2)
+        #expect(demo.lines.isEmpty)
+        let stderr = demo.standardError
+        #expect(stderr == "spyglass-demo: SPYGLASS_LOG_FORMAT=\"xml\" is invalid: expected one of json, console\n")
+    }
+
+    @Test func portComesFromTheEnvironmentWhenNotGiven() async throws {
+        let demo = try DemoProcess(arguments: [], environment: ["PORT": "not-a-port"])
+        #expect(await demo.waitForExit() == 2)
+        #expect(demo.standardError.contains("PORT=\"not-a-port\" is invalid"))
+    }
+}
