@@ -3,11 +3,11 @@
 /// The built-in detection is a single forward scan over UTF-8 bytes with no allocation, cheap enough to run on
 /// every value of every log line; ``RedactionConfiguration/additionalPatterns`` run as `Regex`es first and cost
 /// accordingly.
-public struct Redactor: Sendable {
+public final class Redactor: Sendable {
     /// Whether redaction is on.
     public let isEnabled: Bool
     /// Whether user-supplied patterns have to run before the built-in scan.
-    public var hasAdditionalPatterns: Bool { !patterns.isEmpty }
+    public let hasAdditionalPatterns: Bool
 
     private let keyMatcher: SensitiveKeyMatcher
     private let patterns: [SendableRegex]
@@ -31,6 +31,7 @@ public struct Redactor: Sendable {
             }
         }
         self.patterns = patterns
+        hasAdditionalPatterns = !patterns.isEmpty
     }
 
     /// Whether the whole value stored under `key` must be hidden.

@@ -66,20 +66,54 @@ struct SecretScanner {
     private static let authorizationSchemes = ["bearer", "basic"]
 
     func next(from start: Int) -> Range<Int>? {
+        // Every credential contains a `:` or `=` (URL passwords, key=value pairs) or a run of at least
+        // `shortestCredentialRun` credential bytes (tokens, keys, PEM blocks): text with neither is clean, and
+        // without a separator only the prefixed credentials need looking for.
+        var hasSeparator = false
+        var hasLongRun = false
+        var run = 0
+        for byte in text[start...] {
+            if byte == UInt8(ascii: ":") || byte == UInt8(ascii: "=") {
+                hasSeparator = true
+                break
+            }
+            run = Self.isCredentialByte(byte) ? run + 1 : 0
+            if run >= Self.shortestCredentialRun { hasLongRun = true }
+        }
+        guard hasSeparator || hasLongRun else { return nil }
         var index = start
         while index < text.count {
             let byte = text[index]
             if byte == UInt8(ascii: "-"), let block = privateKeyBlock(at: index) { return block }
-            if byte == UInt8(ascii: ":"), let password = urlPassword(at: index) { return password }
+            if hasSeparator, byte == UInt8(ascii: ":"), let password = urlPassword(at: index) { return password }
             if byte.isASCIIAlphanumeric, index == 0 || !isTokenByte(text[index - 1]) {
-                if let secret = prefixedToken(at: index) ?? jsonWebToken(at: index) ?? authorizationToken(at: index) {
+                if Self.mayStartSecret(byte),
+                    let secret = prefixedToken(at: index) ?? jsonWebToken(at: index) ?? authorizationToken(at: index)
+                {
                     return secret
                 }
-                if index == 0 || !isWordByte(text[index - 1]), let value = keyValuePair(at: index) { return value }
+                if hasSeparator, index == 0 || !isWordByte(text[index - 1]), let value = keyValuePair(at: index) {
+                    return value
+                }
+                // No credential starts inside a run of token characters: skip to its end.
+                index = runEnd(from: index + 1, while: isTokenByte)
+                continue
             }
             index += 1
         }
         return nil
+    }
+
+    /// First bytes of prefixed tokens, JWTs (`e`) and authorization schemes (`b`, `B`).
+    private static func mayStartSecret(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "s"), UInt8(ascii: "r"), UInt8(ascii: "g"), UInt8(ascii: "x"), UInt8(ascii: "h"),
+            UInt8(ascii: "p"), UInt8(ascii: "n"), UInt8(ascii: "A"), UInt8(ascii: "y"), UInt8(ascii: "e"),
+            UInt8(ascii: "b"), UInt8(ascii: "B"):
+            true
+        default:
+            false
+        }
     }
 
     private func isTokenByte(_ byte: UInt8) -> Bool {
@@ -130,7 +164,11 @@ struct SecretScanner {
         return nil
     }
 
-    private static func isCredentialByte(_ byte: UInt8) -> Bool {
+    /// No recognised credential is shorter than this run of ``isCredentialByte(_:)`` bytes (`Bearer` tokens,
+    /// the shortest, need eight); `next(from:)` skips text without such a run or a separator.
+    static let shortestCredentialRun = 8
+
+    static func isCredentialByte(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "+"),
             UInt8(ascii: "/"), UInt8(ascii: "="):
@@ -142,7 +180,7 @@ struct SecretScanner {
 
     /// At least 8 bytes with a digit, an upper-case letter or a symbol: `Bearer authentication` is prose.
     private func looksLikeCredential(_ range: Range<Int>) -> Bool {
-        guard range.count >= 8 else { return false }
+        guard range.count >= Self.shortestCredentialRun else { return false }
         return range.contains { text[$0].isASCIIDigit || text[$0].isASCIIUpper || !text[$0].isASCIIAlphanumeric }
     }
 

@@ -1,16 +1,20 @@
 /// Decides whether a metadata key names a credential.
 ///
 /// Keys are normalised to lowercase segments joined by `_` (camelCase and `-` `.` ` ` `:` `/` split segments),
-/// then checked against terms that match anywhere and terms that must be a whole segment.
-struct SensitiveKeyMatcher: Sendable {
+/// then checked against terms that match anywhere and terms that must be a whole segment. A filter of the
+/// terms' first three bytes rejects almost every ordinary key before it is even normalised.
+final class SensitiveKeyMatcher: Sendable {
     /// The longest key prefix examined; longer keys are judged on their first bytes.
     static let maxKeyLength = 256
 
     private let anywhere: [[UInt8]]
     private let segments: [[UInt8]]
     private let allowed: [[UInt8]]
-    /// Index of `anywhere` terms by first byte, so each key position checks only the terms that can start there.
-    private let byFirstByte: [[Int]]
+    /// Bit ``trigramBit(_:_:_:)`` is set for the first three bytes of every term.
+    private let leadingTrigrams: [UInt64]
+    /// Whether every term starts with three letters or digits; only then can the raw key be pre-filtered.
+    private let canPrefilter: Bool
+    private static let trigramBits = 1 << 13
 
     init(_ configuration: RedactionConfiguration) {
         func normalised(_ text: String) -> [UInt8] {
@@ -20,32 +24,64 @@ struct SensitiveKeyMatcher: Sendable {
         anywhere = (RedactionConfiguration.defaultKeyTerms + configuration.additionalKeys).map(normalised).filter { !$0.isEmpty }
         segments = RedactionConfiguration.defaultKeySegments.map(normalised)
         allowed = configuration.allowedKeys.map(normalised)
-        var index = [[Int]](repeating: [], count: 256)
-        for (offset, term) in anywhere.enumerated() { index[Int(term[0])].append(offset) }
-        byFirstByte = index
+        var trigrams = [UInt64](repeating: 0, count: Self.trigramBits / 64)
+        for term in anywhere + segments where term.count >= 3 {
+            let bit = Self.trigramBit(term[0], term[1], term[2])
+            trigrams[bit >> 6] |= 1 << UInt64(bit & 63)
+        }
+        leadingTrigrams = trigrams
+        canPrefilter = (anywhere + segments).allSatisfy { $0.count >= 3 && $0.prefix(3).allSatisfy(\.isASCIIAlphanumeric) }
+    }
+
+    @inline(__always)
+    private static func trigramBit(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> Int {
+        (Int(a) << 8 ^ Int(b) << 4 ^ Int(c)) & (trigramBits - 1)
     }
 
     func matches(_ key: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.maxKeyLength) { buffer in
+        guard mayContainTerm(key) else { return false }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.maxKeyLength) { buffer in
             let count = Self.normalise(key, into: buffer)
-            let normalised = UnsafeBufferPointer(rebasing: buffer[..<count])
-            return matchesNormalised(normalised)
+            return matchesNormalised(UnsafeBufferPointer(rebasing: buffer[..<count]))
+        }
+    }
+
+    /// Normalisation only lowercases, turns separators into `_` or inserts `_`, so three letters or digits
+    /// adjacent in the normalised key are adjacent in the raw key: a raw key holding no term's first three
+    /// bytes cannot match.
+    private func mayContainTerm(_ key: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        guard canPrefilter else { return true }
+        let raw = UnsafeBufferPointer(rebasing: key)
+        guard raw.count >= 3, let bytes = raw.baseAddress else { return false }
+        return leadingTrigrams.withUnsafeBufferPointer { trigrams in
+            guard let bits = trigrams.baseAddress else { return false }
+            var a = bytes[0].asciiLowercased
+            var b = bytes[1].asciiLowercased
+            for index in 2..<raw.count {
+                let c = bytes[index].asciiLowercased
+                let bit = Self.trigramBit(a, b, c)
+                if bits[bit >> 6] & (1 << UInt64(bit & 63)) != 0 { return true }
+                (a, b) = (b, c)
+            }
+            return false
         }
     }
 
     private func matchesNormalised(_ key: UnsafeBufferPointer<UInt8>) -> Bool {
         guard !key.isEmpty else { return false }
+        let candidate = key.indices.contains { termMatches(key, at: $0) }
+        guard candidate else { return false }
         for term in allowed where term.count == key.count && key.hasPrefix(term, at: 0) { return false }
-        for position in key.indices {
-            for termIndex in byFirstByte[Int(key[position])] where key.hasPrefix(anywhere[termIndex], at: position) {
-                return true
-            }
-        }
-        var segmentStart = 0
-        for position in 0...key.count where position == key.count || key[position] == UInt8(ascii: "_") {
-            let segment = UnsafeBufferPointer(rebasing: key[segmentStart..<position])
-            for term in segments where term.count == segment.count && segment.hasPrefix(term, at: 0) { return true }
-            segmentStart = position + 1
+        return true
+    }
+
+    private func termMatches(_ key: UnsafeBufferPointer<UInt8>, at position: Int) -> Bool {
+        for term in anywhere where key.hasPrefix(term, at: position) { return true }
+        let underscore = UInt8(ascii: "_")
+        guard position == 0 || key[position - 1] == underscore else { return false }
+        for term in segments where key.hasPrefix(term, at: position) {
+            let end = position + term.count
+            if end == key.count || key[end] == underscore { return true }
         }
         return false
     }
@@ -64,8 +100,8 @@ struct SensitiveKeyMatcher: Sendable {
         var index = key.startIndex
         while index < key.endIndex, count < output.count - 1 {
             let byte = key[index]
-            let next: UInt8 = index + 1 < key.endIndex ? key[index + 1] : 0
             if byte.isASCIIUpper {
+                let next: UInt8 = index + 1 < key.endIndex ? key[index + 1] : 0
                 let startsWord = previous.isASCIILower || previous.isASCIIDigit || (previous.isASCIIUpper && next.isASCIILower)
                 if startsWord, count > 0, output[count - 1] != underscore {
                     output[count] = underscore
@@ -95,6 +131,7 @@ extension UInt8 {
     var isASCIILower: Bool { self >= UInt8(ascii: "a") && self <= UInt8(ascii: "z") }
     var isASCIIDigit: Bool { self >= UInt8(ascii: "0") && self <= UInt8(ascii: "9") }
     var isASCIIAlphanumeric: Bool { isASCIIUpper || isASCIILower || isASCIIDigit }
+    var asciiLowercased: UInt8 { isASCIIUpper ? self | 0x20 : self }
     var isKeySeparator: Bool {
         switch self {
         case UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: " "), UInt8(ascii: ":"), UInt8(ascii: "/"):

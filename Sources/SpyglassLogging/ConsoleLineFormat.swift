@@ -7,10 +7,16 @@ import SpyglassCore
 ///
 /// Level, logger and message sit in fixed-width columns so the `key=value` pairs line up; context ids and the
 /// trace id come first, then metadata sorted by key. Colour is used only when the output is a terminal.
-struct ConsoleLineFormat: Sendable {
+final class ConsoleLineFormat: LineFormat {
     let policy: TextPolicy
     let colour: Bool
     let includeSource: Bool
+
+    init(policy: TextPolicy, colour: Bool, includeSource: Bool) {
+        self.policy = policy
+        self.colour = colour
+        self.includeSource = includeSource
+    }
 
     static let labelWidth = 14
     static let messageWidth = 32

@@ -5,7 +5,7 @@ import SpyglassCore
 ///
 /// `{"timestamp":"…","level":"info","logger":"api","message":"…","service":"…","environment":"…",
 /// "version":"…","trace_id":"…","span_id":"…","request_id":"…",…metadata…}`
-struct JSONLineFormat: Sendable {
+final class JSONLineFormat: LineFormat {
     let policy: TextPolicy
     let includeSource: Bool
     /// `,"service":"…","environment":"…","version":"…"`, encoded once.
@@ -61,9 +61,9 @@ struct JSONLineFormat: Sendable {
         record.forEachMetadata { key, value in
             line.append(UInt8(ascii: ","))
             if record.isReserved(key) {
-                line.appendJSONString("metadata." + key, policy: policy)
+                line.appendJSONKey("metadata." + key)
             } else {
-                line.appendJSONString(key, policy: policy)
+                line.appendJSONKey(key)
             }
             line.append(UInt8(ascii: ":"))
             if policy.redactor.isSensitiveKey(key) {
@@ -94,6 +94,15 @@ struct JSONLineFormat: Sendable {
 }
 
 extension LineBuffer {
+    /// Appends a metadata key as a JSON string. Keys are escaped but not scanned for credentials: they are
+    /// names chosen in code, and a key that names a credential hides its value instead.
+    mutating func appendJSONKey(_ key: String) {
+        append(UInt8(ascii: "\""))
+        var key = key
+        key.withUTF8 { append(escaping: $0[...], as: .json) }
+        append(UInt8(ascii: "\""))
+    }
+
     mutating func appendJSONString(_ text: String, policy: TextPolicy) {
         append(UInt8(ascii: "\""))
         append(text: text, policy: policy, escaping: .json)
@@ -122,7 +131,7 @@ extension LineBuffer {
             for (key, element) in dictionary {
                 if !first { append(UInt8(ascii: ",")) }
                 first = false
-                appendJSONString(key, policy: policy)
+                appendJSONKey(key)
                 append(UInt8(ascii: ":"))
                 if policy.redactor.isSensitiveKey(key) {
                     append(ascii: "\"[REDACTED]\"")

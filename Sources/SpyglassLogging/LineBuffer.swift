@@ -72,16 +72,11 @@ struct LineBuffer: ~Copyable {
         }
     }
 
-    /// Appends `value` left-padded with zeros to `width` digits.
-    mutating func append(zeroPadded value: Int, width: Int) {
-        var divisor = 1
-        for _ in 1..<width { divisor *= 10 }
-        var remaining = value
-        while divisor > 0 {
-            append(UInt8(ascii: "0") + UInt8((remaining / divisor) % 10))
-            remaining %= divisor
-            divisor /= 10
-        }
+    /// Appends `value` (0...99) as two digits.
+    @inline(__always)
+    mutating func append(twoDigits value: Int) {
+        append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value / 10))
+        append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value % 10))
     }
 
     private mutating func grow(minimum: Int) {

@@ -22,12 +22,7 @@ public final class LogBackend: Sendable {
     public let writer: LogWriter
 
     private let sampler: LogSampler?
-    private let format: LineFormat
-
-    private enum LineFormat: Sendable {
-        case json(JSONLineFormat)
-        case console(ConsoleLineFormat)
-    }
+    private let format: any LineFormat
 
     /// Builds the pipeline.
     ///
@@ -49,9 +44,9 @@ public final class LogBackend: Sendable {
         sampler = logging.sampling.map(LogSampler.init)
         switch logging.format {
         case .json:
-            format = .json(JSONLineFormat(configuration: configuration, policy: policy))
+            format = JSONLineFormat(configuration: configuration, policy: policy)
         case .console:
-            format = .console(ConsoleLineFormat(policy: policy, colour: writer.isTerminal, includeSource: logging.includeSource))
+            format = ConsoleLineFormat(policy: policy, colour: writer.isTerminal, includeSource: logging.includeSource)
         }
     }
 
@@ -87,12 +82,9 @@ public final class LogBackend: Sendable {
             function: event.function,
             line: event.line
         )
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2048) { storage in
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1024) { storage in
             var line = LineBuffer(initialStorage: storage)
-            switch format {
-            case .json(let json): json.write(record, into: &line)
-            case .console(let console): console.write(record, into: &line)
-            }
+            format.write(record, into: &line)
             line.append(UInt8(ascii: "\n"))
             writer.write(line: line.bytes, urgent: event.level >= .error)
         }

@@ -27,6 +27,7 @@ struct LogRecord {
 
     /// Calls `body` for each metadata entry once, the most specific source winning a key: the log call's own
     /// metadata, then the logger's, then the context's free-form fields, then the metadata provider's.
+    @inline(__always)
     func forEachMetadata(_ body: (String, Logger.MetadataValue) -> Void) {
         if let eventMetadata {
             for (key, value) in eventMetadata { body(key, value) }
@@ -51,16 +52,22 @@ struct LogRecord {
 
     /// Whether `key` names a field the line format writes itself, so metadata must not take it over.
     func isReserved(_ key: String) -> Bool {
-        switch key {
-        case "timestamp", "level", "logger", "message", "service", "environment", "version", "source",
-            "error.type", "error.message", "trace_id", "span_id":
-            true
-        case "request_id": context?.requestID != nil
-        case "session_id": context?.sessionID != nil
-        case "job_id": context?.jobID != nil
-        case "user_id": context?.userID != nil
-        case "workspace_id": context?.workspaceID != nil
-        default: false
+        // Dispatch on length first: an ordinary key is rejected after at most a few comparisons.
+        switch key.utf8.count {
+        case 5: return key == "level"
+        case 6: return key == "logger" || key == "source" || (key == "job_id" && context?.jobID != nil)
+        case 7:
+            return key == "message" || key == "service" || key == "version" || key == "span_id"
+                || (key == "user_id" && context?.userID != nil)
+        case 8: return key == "trace_id"
+        case 9: return key == "timestamp"
+        case 10:
+            return key == "error.type" || (key == "request_id" && context?.requestID != nil)
+                || (key == "session_id" && context?.sessionID != nil)
+        case 11: return key == "environment"
+        case 12: return key == "workspace_id" && context?.workspaceID != nil
+        case 13: return key == "error.message"
+        default: return false
         }
     }
 }

@@ -28,23 +28,23 @@ extension LineBuffer {
         let days = timestamp.secondsSinceEpoch.floorDivided(by: 86_400)
         let secondOfDay = timestamp.secondsSinceEpoch - days * 86_400
         let (year, month, day) = civilDate(daysSinceEpoch: days)
-        append(zeroPadded: year, width: 4)
+        append(twoDigits: year / 100)
+        append(twoDigits: year % 100)
         append(UInt8(ascii: "-"))
-        append(zeroPadded: month, width: 2)
+        append(twoDigits: month)
         append(UInt8(ascii: "-"))
-        append(zeroPadded: day, width: 2)
+        append(twoDigits: day)
         append(UInt8(ascii: "T"))
-        append(zeroPadded: secondOfDay / 3600, width: 2)
+        append(twoDigits: secondOfDay / 3600)
         append(UInt8(ascii: ":"))
-        append(zeroPadded: (secondOfDay / 60) % 60, width: 2)
+        append(twoDigits: (secondOfDay / 60) % 60)
         append(UInt8(ascii: ":"))
-        append(zeroPadded: secondOfDay % 60, width: 2)
+        append(twoDigits: secondOfDay % 60)
         append(UInt8(ascii: "."))
-        if fractionDigits == 6 {
-            append(zeroPadded: timestamp.nanoseconds / 1_000, width: 6)
-        } else {
-            append(zeroPadded: timestamp.nanoseconds / 1_000_000, width: 3)
-        }
+        let microseconds = timestamp.nanoseconds / 1_000
+        append(twoDigits: microseconds / 10_000)
+        append(twoDigits: (microseconds / 100) % 100)
+        if fractionDigits == 6 { append(twoDigits: microseconds % 100) } else { removeLast(1) }
         append(UInt8(ascii: "Z"))
     }
 }

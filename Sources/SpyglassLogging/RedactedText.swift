@@ -35,6 +35,10 @@ extension LineBuffer {
 
     mutating func append(textUTF8 text: UnsafeBufferPointer<UInt8>, policy: TextPolicy, escaping: TextEscaping) {
         let limit = policy.maxValueBytes
+        if text.count <= limit, policy.redactor.nextSecret(in: text, from: 0) == nil {
+            append(escaping: text[...], as: escaping)
+            return
+        }
         let window = UnsafeBufferPointer(rebasing: text[..<Swift.min(text.count, limit + TextPolicy.scanSlack)])
         var position = 0
         while position < text.count {
@@ -63,25 +67,42 @@ extension LineBuffer {
 
     /// Appends bytes escaped for `escaping`, copying runs that need no escape in one go.
     mutating func append(escaping bytes: Slice<UnsafeBufferPointer<UInt8>>, as escaping: TextEscaping) {
-        var runStart = bytes.startIndex
-        var index = bytes.startIndex
-        while index < bytes.endIndex {
-            let byte = bytes[index]
-            let needsEscape: Bool
-            switch escaping {
-            case .json, .consoleQuoted:
-                needsEscape = byte < 0x20 || byte == 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
-            case .consoleBare:
-                needsEscape = byte < 0x20 || byte == 0x7F
+        let text = UnsafeBufferPointer(rebasing: bytes)
+        guard let base = text.baseAddress else { return }
+        // Quotes and backslashes are escaped except in bare console text; control characters always are.
+        let escapesQuotes = escaping != .consoleBare
+        var runStart = 0
+        var index = 0
+        while index < text.count {
+            // Eight bytes at a time while none of them needs an escape: most text is plain.
+            if index + 8 <= text.count {
+                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                if !Self.wordNeedsEscape(word, escapesQuotes: escapesQuotes) {
+                    index += 8
+                    continue
+                }
             }
-            if needsEscape {
-                append(bytes[runStart..<index])
+            let byte = base[index]
+            if byte < 0x20 || byte == 0x7F || (escapesQuotes && (byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\"))) {
+                append(UnsafeBufferPointer(start: base + runStart, count: index - runStart))
                 appendEscape(for: byte)
                 runStart = index + 1
             }
             index += 1
         }
-        append(bytes[runStart..<bytes.endIndex])
+        append(UnsafeBufferPointer(start: base + runStart, count: text.count - runStart))
+    }
+
+    /// Whether any byte of `word` is a control character, DEL, or (with `escapesQuotes`) `"` or `\\`.
+    /// Bytes of multi-byte UTF-8 characters (0x80 and above) never match.
+    @inline(__always)
+    private static func wordNeedsEscape(_ word: UInt64, escapesQuotes: Bool) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZeroByte(_ value: UInt64) -> Bool { (value &- ones) & ~value & highs != 0 }
+        let hasControl = (word &- ones &* 0x20) & ~word & highs != 0
+        if hasControl || hasZeroByte(word ^ (ones &* 0x7F)) { return true }
+        return escapesQuotes && (hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5C)))
     }
 
     private mutating func appendEscape(for byte: UInt8) {

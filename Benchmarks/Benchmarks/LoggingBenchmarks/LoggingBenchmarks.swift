@@ -28,13 +28,30 @@ struct StdioStream: TextOutputStream, @unchecked Sendable {
     }
 }
 
-let spyglassBackend: LogBackend = {
+func makeBackend(redaction: Bool) -> LogBackend {
     var configuration = SpyglassConfiguration(serviceName: "bench", environment: "production", version: "1.0.0")
     configuration.logging.sampling = nil  // every call must produce a line
+    configuration.logging.redaction.isEnabled = redaction
     return try! LogBackend(configuration: configuration, writer: LogWriter(fileDescriptor: devNull))
-}()
+}
+
+let spyglassBackend = makeBackend(redaction: true)
+let unredactedBackend = makeBackend(redaction: false)
+/// A handler that accepts every event and discards it: the cost of the call itself (building the metadata
+/// dictionary, swift-log's dispatch), which every handler pays before doing any work.
+struct DiscardingLogHandler: LogHandler {
+    var logLevel: Logger.Level = .info
+    var metadata: Logger.Metadata = [:]
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+    func log(event: LogEvent) { blackHole(event.metadata) }
+}
 
 let spyglassLogger = Logger(label: "api") { spyglassBackend.makeHandler(label: $0, metadataProvider: nil) }
+let unredactedLogger = Logger(label: "api") { unredactedBackend.makeHandler(label: $0, metadataProvider: nil) }
+let discardingLogger = Logger(label: "api") { _ in DiscardingLogHandler() }
 let streamLogger = Logger(label: "api") { StreamLogHandler(label: $0, stream: StdioStream(file: fopen("/dev/null", "w"))) }
 
 @inline(__always)
@@ -62,8 +79,14 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("info + 5 metadata: Spyglass JSON") { benchmark in
         for _ in benchmark.scaledIterations { logRequestCompleted(spyglassLogger) }
     }
+    Benchmark("info + 5 metadata: Spyglass JSON, redaction off") { benchmark in
+        for _ in benchmark.scaledIterations { logRequestCompleted(unredactedLogger) }
+    }
     Benchmark("info + 5 metadata: swift-log StreamLogHandler") { benchmark in
         for _ in benchmark.scaledIterations { logRequestCompleted(streamLogger) }
+    }
+    Benchmark("info + 5 metadata: swift-log floor (discarding handler)") { benchmark in
+        for _ in benchmark.scaledIterations { logRequestCompleted(discardingLogger) }
     }
     Benchmark("debug filtered by level: Spyglass") { benchmark in
         for _ in benchmark.scaledIterations { spyglassLogger.debug("cache_probe", metadata: ["key": "k"]) }
