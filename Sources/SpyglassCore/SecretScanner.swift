@@ -66,33 +66,18 @@ struct SecretScanner {
     private static let authorizationSchemes = ["bearer", "basic"]
 
     func next(from start: Int) -> Range<Int>? {
-        // Every credential contains a `:` or `=` (URL passwords, key=value pairs) or a run of at least
-        // `shortestCredentialRun` credential bytes (tokens, keys, PEM blocks): text with neither is clean, and
-        // without a separator only the prefixed credentials need looking for.
-        var hasSeparator = false
-        var hasLongRun = false
-        var run = 0
-        for byte in text[start...] {
-            if byte == UInt8(ascii: ":") || byte == UInt8(ascii: "=") {
-                hasSeparator = true
-                break
-            }
-            run = Self.isCredentialByte(byte) ? run + 1 : 0
-            if run >= Self.shortestCredentialRun { hasLongRun = true }
-        }
-        guard hasSeparator || hasLongRun else { return nil }
         var index = start
         while index < text.count {
             let byte = text[index]
             if byte == UInt8(ascii: "-"), let block = privateKeyBlock(at: index) { return block }
-            if hasSeparator, byte == UInt8(ascii: ":"), let password = urlPassword(at: index) { return password }
+            if byte == UInt8(ascii: ":"), let password = urlPassword(at: index) { return password }
             if byte.isASCIIAlphanumeric, index == 0 || !isTokenByte(text[index - 1]) {
                 if Self.mayStartSecret(byte),
                     let secret = prefixedToken(at: index) ?? jsonWebToken(at: index) ?? authorizationToken(at: index)
                 {
                     return secret
                 }
-                if hasSeparator, index == 0 || !isWordByte(text[index - 1]), let value = keyValuePair(at: index) {
+                if index == 0 || !isWordByte(text[index - 1]), let value = keyValuePair(at: index) {
                     return value
                 }
                 // No credential starts inside a run of token characters: skip to its end.
@@ -164,11 +149,7 @@ struct SecretScanner {
         return nil
     }
 
-    /// No recognised credential is shorter than this run of ``isCredentialByte(_:)`` bytes (`Bearer` tokens,
-    /// the shortest, need eight); `next(from:)` skips text without such a run or a separator.
-    static let shortestCredentialRun = 8
-
-    static func isCredentialByte(_ byte: UInt8) -> Bool {
+    private static func isCredentialByte(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "+"),
             UInt8(ascii: "/"), UInt8(ascii: "="):
@@ -180,7 +161,7 @@ struct SecretScanner {
 
     /// At least 8 bytes with a digit, an upper-case letter or a symbol: `Bearer authentication` is prose.
     private func looksLikeCredential(_ range: Range<Int>) -> Bool {
-        guard range.count >= Self.shortestCredentialRun else { return false }
+        guard range.count >= 8 else { return false }
         return range.contains { text[$0].isASCIIDigit || text[$0].isASCIIUpper || !text[$0].isASCIIAlphanumeric }
     }
 
@@ -197,8 +178,9 @@ struct SecretScanner {
     private func privateKeyBlock(at index: Int) -> Range<Int>? {
         guard text.hasPrefix(Self.privateKeyBegin, at: index) else { return nil }
         let labelStart = index + Self.privateKeyBegin.count
-        guard let labelEnd = firstIndex(of: Self.dashes, from: labelStart), labelEnd - labelStart <= 64,
-            firstIndex(of: Self.privateKeyLabel, from: labelStart).map({ $0 < labelEnd }) == true
+        // Labels are short (`RSA PRIVATE KEY`); bounding the search keeps hostile text linear.
+        guard let labelEnd = firstIndex(of: Self.dashes, from: labelStart, before: labelStart + 64),
+            firstIndex(of: Self.privateKeyLabel, from: labelStart, before: labelEnd) != nil
         else { return nil }
         guard let end = firstIndex(of: Self.privateKeyEnd, from: labelEnd + Self.dashes.count),
             let closing = firstIndex(of: Self.dashes, from: end + Self.privateKeyEnd.count)
@@ -206,9 +188,10 @@ struct SecretScanner {
         return index..<(closing + Self.dashes.count)
     }
 
-    private func firstIndex(of needle: [UInt8], from start: Int) -> Int? {
+    /// Where `needle` first starts at or after `start` (and before `limit`, when given).
+    private func firstIndex(of needle: [UInt8], from start: Int, before limit: Int = .max) -> Int? {
         var position = start
-        while position + needle.count <= text.count {
+        while position + needle.count <= text.count, position < limit {
             if text[position] == needle[0], text.hasPrefix(needle, at: position) { return position }
             position += 1
         }

@@ -30,9 +30,9 @@ final class JSONLineFormat: LineFormat {
         line.append(ascii: "{\"timestamp\":\"")
         line.append(timestamp: record.timestamp)
         line.append(ascii: "\",\"level\":\"")
-        line.append(utf8: record.level.rawValue)
+        line.append(ascii: Self.name(of: record.level))
         line.append(ascii: "\",\"logger\":")
-        line.appendJSONString(record.label, policy: policy)
+        line.appendJSONKey(record.label)
         line.append(ascii: ",\"message\":")
         line.appendJSONString(record.message, policy: policy)
         serviceFields.withUnsafeBufferPointer { line.append($0) }
@@ -84,6 +84,19 @@ final class JSONLineFormat: LineFormat {
         line.append(UInt8(ascii: "}"))
     }
 
+    /// swift-log's level names, lowercase.
+    private static func name(of level: Logger.Level) -> StaticString {
+        switch level {
+        case .trace: "trace"
+        case .debug: "debug"
+        case .info: "info"
+        case .notice: "notice"
+        case .warning: "warning"
+        case .error: "error"
+        case .critical: "critical"
+        }
+    }
+
     private func appendField(_ key: StaticString, _ value: String?, into line: inout LineBuffer) {
         guard let value else { return }
         line.append(ascii: ",\"")
@@ -94,8 +107,8 @@ final class JSONLineFormat: LineFormat {
 }
 
 extension LineBuffer {
-    /// Appends a metadata key as a JSON string. Keys are escaped but not scanned for credentials: they are
-    /// names chosen in code, and a key that names a credential hides its value instead.
+    /// Appends a metadata key or logger label as a JSON string. Both are escaped but not scanned for
+    /// credentials: they are names chosen in code, and a key that names a credential hides its value instead.
     mutating func appendJSONKey(_ key: String) {
         append(UInt8(ascii: "\""))
         var key = key

@@ -72,13 +72,6 @@ struct LineBuffer: ~Copyable {
         }
     }
 
-    /// Appends `value` (0...99) as two digits.
-    @inline(__always)
-    mutating func append(twoDigits value: Int) {
-        append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value / 10))
-        append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value % 10))
-    }
-
     private mutating func grow(minimum: Int) {
         let capacity = Swift.max(minimum, storage.count * 2, 256)
         let bigger = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: capacity)

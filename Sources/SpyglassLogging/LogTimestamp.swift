@@ -23,29 +23,38 @@ struct LogTimestamp {
 }
 
 extension LineBuffer {
-    /// Appends `2026-11-22T10:30:45.123456Z` (or milliseconds only, for people).
+    /// Appends `2026-11-22T10:30:45.123456Z`, or with milliseconds only (for people).
     mutating func append(timestamp: LogTimestamp, fractionDigits: Int = 6) {
         let days = timestamp.secondsSinceEpoch.floorDivided(by: 86_400)
         let secondOfDay = timestamp.secondsSinceEpoch - days * 86_400
         let (year, month, day) = civilDate(daysSinceEpoch: days)
-        append(twoDigits: year / 100)
-        append(twoDigits: year % 100)
-        append(UInt8(ascii: "-"))
-        append(twoDigits: month)
-        append(UInt8(ascii: "-"))
-        append(twoDigits: day)
-        append(UInt8(ascii: "T"))
-        append(twoDigits: secondOfDay / 3600)
-        append(UInt8(ascii: ":"))
-        append(twoDigits: (secondOfDay / 60) % 60)
-        append(UInt8(ascii: ":"))
-        append(twoDigits: secondOfDay % 60)
-        append(UInt8(ascii: "."))
         let microseconds = timestamp.nanoseconds / 1_000
-        append(twoDigits: microseconds / 10_000)
-        append(twoDigits: (microseconds / 100) % 100)
-        if fractionDigits == 6 { append(twoDigits: microseconds % 100) } else { removeLast(1) }
-        append(UInt8(ascii: "Z"))
+        // Filled in place and appended once: one capacity check instead of one per character.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 27) { text in
+            func digits(_ value: Int, at offset: Int) {
+                text[offset] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value / 10)
+                text[offset + 1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value % 10)
+            }
+            digits(year / 100, at: 0)
+            digits(year % 100, at: 2)
+            text[4] = UInt8(ascii: "-")
+            digits(month, at: 5)
+            text[7] = UInt8(ascii: "-")
+            digits(day, at: 8)
+            text[10] = UInt8(ascii: "T")
+            digits(secondOfDay / 3600, at: 11)
+            text[13] = UInt8(ascii: ":")
+            digits((secondOfDay / 60) % 60, at: 14)
+            text[16] = UInt8(ascii: ":")
+            digits(secondOfDay % 60, at: 17)
+            text[19] = UInt8(ascii: ".")
+            digits(microseconds / 10_000, at: 20)
+            digits((microseconds / 100) % 100, at: 22)
+            digits(microseconds % 100, at: 24)
+            let end = fractionDigits == 6 ? 26 : 23
+            text[end] = UInt8(ascii: "Z")
+            append(UnsafeBufferPointer(rebasing: text[...end]))
+        }
     }
 }
 
