@@ -30,11 +30,13 @@ public enum Spyglass {
         environment: [String: String] = SpyglassConfiguration.processEnvironment,
         metadataProvider: Logger.MetadataProvider? = nil
     ) throws -> SpyglassService {
+        guard !bootstrapped.load(ordering: .acquiring) else { throw BootstrapError.alreadyBootstrapped }
         let resolved = try configuration.applyingEnvironment(environment)
         let backend = try LogBackend(
             configuration: resolved,
             writer: .standardOutput(flushInterval: resolved.logging.flushInterval)
         )
+        // Checked again: two threads may both have passed the first check with valid configurations.
         guard bootstrapped.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else {
             throw BootstrapError.alreadyBootstrapped
         }

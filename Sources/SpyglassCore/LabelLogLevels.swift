@@ -68,12 +68,3 @@ extension Logger.Level {
 
     static let allowedNames = "trace, debug, info, notice, warning, error, critical"
 }
-
-extension StringProtocol {
-    func trimmingWhitespace() -> String {
-        guard let start = firstIndex(where: { !$0.isWhitespace }),
-            let end = lastIndex(where: { !$0.isWhitespace })
-        else { return "" }
-        return String(self[start...end])
-    }
-}

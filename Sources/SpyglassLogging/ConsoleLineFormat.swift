@@ -67,7 +67,7 @@ final class ConsoleLineFormat: LineFormat {
             line.append(UInt8(ascii: "="))
             if colour { line.append(ascii: "\u{1B}[0m") }
             if policy.redactor.isSensitiveKey(key) {
-                line.append(ascii: "[REDACTED]")
+                line.append(utf8: RedactionConfiguration.replacement)
             } else {
                 appendValue(value, into: &line)
             }

@@ -32,7 +32,7 @@ final class JSONLineFormat: LineFormat {
         line.append(ascii: "\",\"level\":\"")
         line.append(ascii: Self.name(of: record.level))
         line.append(ascii: "\",\"logger\":")
-        line.appendJSONKey(record.label)
+        line.appendJSONString(verbatim: record.label)
         line.append(ascii: ",\"message\":")
         line.appendJSONString(record.message, policy: policy)
         serviceFields.withUnsafeBufferPointer { line.append($0) }
@@ -61,13 +61,13 @@ final class JSONLineFormat: LineFormat {
         record.forEachMetadata { key, value in
             line.append(UInt8(ascii: ","))
             if record.isReserved(key) {
-                line.appendJSONKey("metadata." + key)
+                line.appendJSONString(verbatim: "metadata." + key)
             } else {
-                line.appendJSONKey(key)
+                line.appendJSONString(verbatim: key)
             }
             line.append(UInt8(ascii: ":"))
             if policy.redactor.isSensitiveKey(key) {
-                line.append(ascii: "\"[REDACTED]\"")
+                line.appendJSONString(verbatim: RedactionConfiguration.replacement)
             } else {
                 line.appendJSON(value, policy: policy)
             }
@@ -107,12 +107,13 @@ final class JSONLineFormat: LineFormat {
 }
 
 extension LineBuffer {
-    /// Appends a metadata key or logger label as a JSON string. Both are escaped but not scanned for
-    /// credentials: they are names chosen in code, and a key that names a credential hides its value instead.
-    mutating func appendJSONKey(_ key: String) {
+    /// Appends text as a JSON string, escaped but neither scanned for credentials nor cut: for metadata keys,
+    /// logger labels and fixed text. Keys and labels are names chosen in code, and a key that names a
+    /// credential hides its whole value instead.
+    mutating func appendJSONString(verbatim text: String) {
         append(UInt8(ascii: "\""))
-        var key = key
-        key.withUTF8 { append(escaping: $0[...], as: .json) }
+        var text = text
+        text.withUTF8 { append(escaping: $0[...], as: .json) }
         append(UInt8(ascii: "\""))
     }
 
@@ -144,10 +145,10 @@ extension LineBuffer {
             for (key, element) in dictionary {
                 if !first { append(UInt8(ascii: ",")) }
                 first = false
-                appendJSONKey(key)
+                appendJSONString(verbatim: key)
                 append(UInt8(ascii: ":"))
                 if policy.redactor.isSensitiveKey(key) {
-                    append(ascii: "\"[REDACTED]\"")
+                    appendJSONString(verbatim: RedactionConfiguration.replacement)
                 } else {
                     appendJSON(element, policy: policy)
                 }

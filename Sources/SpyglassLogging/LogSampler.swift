@@ -37,7 +37,7 @@ final class LogSampler: Sendable {
     /// Whether a line with this level and message, written at `now`, should be kept.
     func shouldWrite(level: Logger.Level, message: String, nowNanoseconds: UInt64) -> Bool {
         var message = message
-        let hash = message.withUTF8 { Self.fnv1a($0, seed: UInt64(level.rawValue.utf8.count) &* 0x9E37_79B9) }
+        let hash = message.withUTF8 { Self.fnv1a($0, seed: Self.seed(for: level)) }
         let slot = Int(truncatingIfNeeded: hash) & (Self.slotCount - 1)
         let window = (nowNanoseconds / intervalNanoseconds) & 0xFFFF_FFFF
         var current = slots[slot].load(ordering: .relaxed)
@@ -53,6 +53,21 @@ final class LogSampler: Sendable {
         if count <= first || (count - first) % thereafter == 0 { return true }
         dropped.add(1, ordering: .relaxed)
         return false
+    }
+
+    /// A distinct seed per level, so one message at two levels is counted in two places.
+    private static func seed(for level: Logger.Level) -> UInt64 {
+        let index: UInt64 =
+            switch level {
+            case .trace: 1
+            case .debug: 2
+            case .info: 3
+            case .notice: 4
+            case .warning: 5
+            case .error: 6
+            case .critical: 7
+            }
+        return index &* 0x9E37_79B9_7F4A_7C15
     }
 
     private static func fnv1a(_ bytes: UnsafeBufferPointer<UInt8>, seed: UInt64) -> UInt64 {

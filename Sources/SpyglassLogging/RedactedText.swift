@@ -18,7 +18,6 @@ struct TextPolicy: Sendable {
 
     /// Credentials that begin before the cut are still found and replaced whole; scanning stops this far past it.
     static let scanSlack = 8192
-    static let replacement: StaticString = "[REDACTED]"
 }
 
 extension LineBuffer {
@@ -53,7 +52,7 @@ extension LineBuffer {
                 position = plainEnd
                 break
             }
-            append(ascii: TextPolicy.replacement)
+            append(utf8: RedactionConfiguration.replacement)
             position = secret.upperBound
             if position >= limit { break }
         }

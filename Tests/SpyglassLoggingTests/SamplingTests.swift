@@ -17,14 +17,18 @@ import Testing
     }
 
     @Test func levelsAreSampledApart() throws {
-        let capture = try LogCapture { $0.logging.sampling = LogSampling(first: 2, thereafter: 1_000, interval: .seconds(3600)) }
+        let capture = try LogCapture {
+            $0.logging.level = .trace
+            $0.logging.sampling = LogSampling(first: 2, thereafter: 1_000, interval: .seconds(3600))
+        }
         let logger = capture.logger()
         for _ in 0..<5 {
-            logger.info("same")
-            logger.error("same")
+            for level in Logger.Level.allCases { logger.log(level: level, "same") }
         }
-        let levels = try capture.lines().map { $0["level"] as? String }
-        #expect(levels.filter { $0 == "info" }.count == 2)
-        #expect(levels.filter { $0 == "error" }.count == 2)
+        let levels = try capture.lines().compactMap { $0["level"] as? String }
+        for level in Logger.Level.allCases {
+            #expect(levels.filter { $0 == level.rawValue }.count == 2, "\(level)")
+        }
+        #expect(capture.backend.droppedBySampling == 3 * Logger.Level.allCases.count)
     }
 }
