@@ -53,7 +53,10 @@ struct SecretScanner {
             .init("npm_", .alphanumeric, atLeast: 30),  // npm
         ]
         var index = [[PrefixedToken]](repeating: [], count: 256)
-        for token in tokens { index[Int(token.prefix[0])].append(token) }
+        for token in tokens {
+            precondition(mayStartSecret(token.prefix[0]), "mayStartSecret must accept the first byte of \(token.prefix)")
+            index[Int(token.prefix[0])].append(token)
+        }
         return index
     }()
 
@@ -89,7 +92,9 @@ struct SecretScanner {
         return nil
     }
 
-    /// First bytes of prefixed tokens, JWTs (`e`) and authorization schemes (`b`, `B`).
+    /// Whether a credential can start with `byte`: a prefixed token's first byte, `e` (JWT) or `b`/`B`
+    /// (authorization schemes). Spelled out rather than read from ``prefixed`` because this runs at every word
+    /// start; the table checks at start-up that it agrees.
     private static func mayStartSecret(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "s"), UInt8(ascii: "r"), UInt8(ascii: "g"), UInt8(ascii: "x"), UInt8(ascii: "h"),
