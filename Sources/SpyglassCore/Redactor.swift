@@ -41,11 +41,6 @@ public final class Redactor: Sendable {
         return key.withUTF8 { keyMatcher.matches($0[...]) }
     }
 
-    /// Whether the key spelled by `bytes` (UTF-8) must be hidden.
-    public func isSensitiveKey(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        isEnabled && keyMatcher.matches(bytes[...])
-    }
-
     /// Applies the additional patterns, replacing each match with the replacement text.
     public func applyingAdditionalPatterns(to text: String) -> String {
         guard isEnabled else { return text }

@@ -5,7 +5,7 @@ public import Instrumentation
 ///
 /// The context lives in the task-local `ServiceContext`, the same carrier that swift-distributed-tracing uses for
 /// span context, so it flows into child tasks and `withSpan` bodies automatically and every log line written
-/// inside picks it up. Bind values for a scope with ``with(_:operation:)-(_,_)``:
+/// inside picks it up. Bind values for a scope with ``with(_:operation:)``:
 ///
 /// ```swift
 /// try await SpyglassContext.with({ $0.requestID = id; $0.userID = user }) {

@@ -17,9 +17,6 @@ struct LineBuffer: ~Copyable {
 
     var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: storage[..<count])) }
 
-    /// Removes the last `n` bytes, e.g. a separator written ahead of a value that turned out to be absent.
-    mutating func removeLast(_ n: Int) { count -= n }
-
     @inline(__always)
     mutating func append(_ byte: UInt8) {
         if count == storage.count { grow(minimum: count + 1) }
