@@ -82,6 +82,8 @@ public final class LogBackend: Sendable {
             function: event.function,
             line: event.line
         )
+        // 1 KiB is the most Swift always places on the stack; a larger request may fall back to the heap
+        // (measured: one malloc per line at 2 KiB). Longer lines grow into the heap themselves.
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1024) { storage in
             var line = LineBuffer(initialStorage: storage)
             format.write(record, into: &line)
