@@ -6,7 +6,8 @@
 public final class Redactor: Sendable {
     /// Whether redaction is on.
     public let isEnabled: Bool
-    /// Whether user-supplied patterns have to run before the built-in scan.
+    /// Whether user-supplied patterns have to run before the built-in scan. Stored rather than computed from
+    /// the pattern list: it is read for every logged value, from another module.
     public let hasAdditionalPatterns: Bool
 
     private let keyMatcher: SensitiveKeyMatcher

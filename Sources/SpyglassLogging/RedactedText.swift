@@ -34,10 +34,6 @@ extension LineBuffer {
 
     mutating func append(textUTF8 text: UnsafeBufferPointer<UInt8>, policy: TextPolicy, escaping: TextEscaping) {
         let limit = policy.maxValueBytes
-        if text.count <= limit, policy.redactor.nextSecret(in: text, from: 0) == nil {
-            append(escaping: text[...], as: escaping)
-            return
-        }
         let window = UnsafeBufferPointer(rebasing: text[..<Swift.min(text.count, limit + TextPolicy.scanSlack)])
         var position = 0
         while position < text.count {
@@ -82,7 +78,7 @@ extension LineBuffer {
                 }
             }
             let byte = base[index]
-            if byte < 0x20 || byte == 0x7F || (escapesQuotes && (byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\"))) {
+            if Self.byteNeedsEscape(byte, escapesQuotes: escapesQuotes) {
                 append(UnsafeBufferPointer(start: base + runStart, count: index - runStart))
                 appendEscape(for: byte)
                 runStart = index + 1
@@ -92,8 +88,14 @@ extension LineBuffer {
         append(UnsafeBufferPointer(start: base + runStart, count: text.count - runStart))
     }
 
-    /// Whether any byte of `word` is a control character, DEL, or (with `escapesQuotes`) `"` or `\\`.
-    /// Bytes of multi-byte UTF-8 characters (0x80 and above) never match.
+    /// Whether `byte` is a control character, DEL, or (with `escapesQuotes`) `"` or `\\`.
+    @inline(__always)
+    private static func byteNeedsEscape(_ byte: UInt8, escapesQuotes: Bool) -> Bool {
+        byte < 0x20 || byte == 0x7F || (escapesQuotes && (byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")))
+    }
+
+    /// ``byteNeedsEscape(_:escapesQuotes:)`` for the eight bytes of `word` at once. Bytes of multi-byte UTF-8
+    /// characters (0x80 and above) never match.
     @inline(__always)
     private static func wordNeedsEscape(_ word: UInt64, escapesQuotes: Bool) -> Bool {
         let ones: UInt64 = 0x0101_0101_0101_0101
