@@ -14,11 +14,13 @@ let package = Package(
         .library(name: "Spyglass", targets: ["Spyglass"]),
         .library(name: "SpyglassCore", targets: ["SpyglassCore"]),
         .library(name: "SpyglassLogging", targets: ["SpyglassLogging"]),
+        .library(name: "SpyglassMetrics", targets: ["SpyglassMetrics"]),
         .executable(name: "spyglass-demo", targets: ["SpyglassDemo"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
@@ -44,10 +46,21 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "SpyglassMetrics",
+            dependencies: [
+                "SpyglassCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "Spyglass",
             dependencies: [
                 "SpyglassCore",
                 "SpyglassLogging",
+                "SpyglassMetrics",
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -74,6 +87,15 @@ let package = Package(
             name: "SpyglassLoggingTests",
             dependencies: [
                 "SpyglassLogging",
+                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ]
+        ),
+        .testTarget(
+            name: "SpyglassMetricsTests",
+            dependencies: [
+                "SpyglassMetrics",
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "OTel", package: "swift-otel"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
             ]

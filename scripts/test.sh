@@ -3,10 +3,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Real peers the tests use. The logging foundation needs only the Swift toolchain; later capabilities add
-# their servers here (Debian packages via apt-get, Python packages into .venv).
+# Real peers the tests use: promtool (Debian package prometheus) checks the metrics exposition, and Python's
+# prometheus_client (in .venv) parses it. Later capabilities add their servers here.
 install_peers() {
     command -v swift >/dev/null || { echo "swift is not on PATH" >&2; exit 1; }
+    if ! command -v promtool >/dev/null; then
+        local sudo=""
+        [ "$(id -u)" -eq 0 ] || sudo="sudo"
+        $sudo apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+    fi
+    if ! .venv/bin/python -c "import prometheus_client" 2>/dev/null; then
+        python3 -m venv .venv
+        .venv/bin/pip install --quiet prometheus_client
+    fi
 }
 
 install_peers

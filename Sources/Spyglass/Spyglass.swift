@@ -1,6 +1,8 @@
 @_exported public import Logging
 @_exported public import SpyglassCore
 @_exported public import SpyglassLogging
+@_exported public import SpyglassMetrics
+import Metrics
 import Synchronization
 
 /// The one entry point: `Spyglass.bootstrap(...)` gives a service its observability.
@@ -15,16 +17,18 @@ public enum Spyglass {
     private static let bootstrapped = Atomic<Bool>(false)
 
     /// Applies `environment` over `configuration`, installs the Spyglass log handler as swift-log's backend and
-    /// returns the service that flushes it at shutdown.
+    /// a ``MetricRegistry`` as swift-metrics' backend (with process metrics, `app_info` and
+    /// `spyglass_log_events_dropped_total`), and returns the service that flushes the logs at shutdown.
     ///
     /// - Parameters:
     ///   - configuration: settings from code; every variable set in `environment` overrides them.
     ///   - environment: where `SPYGLASS_*`, `OTEL_*`, `APP_*` and `LOG_LEVEL` are read from. Pass `[:]` to
     ///     ignore the process environment.
-    ///   - metadataProvider: supplies trace context to every log line, e.g. swift-otel's
+    ///   - metadataProvider: supplies trace context to every log line and metric exemplar, e.g. swift-otel's
     ///     `OTel.makeLoggingMetadataProvider()`.
     /// - Throws: ``ConfigurationError`` naming the variable, its value and what is allowed;
-    ///   ``BootstrapError/alreadyBootstrapped`` on a second call (swift-log can be bootstrapped only once).
+    ///   ``BootstrapError/alreadyBootstrapped`` on a second call (swift-log and swift-metrics can be
+    ///   bootstrapped only once).
     public static func bootstrap(
         _ configuration: SpyglassConfiguration = SpyglassConfiguration(),
         environment: [String: String] = SpyglassConfiguration.processEnvironment,
@@ -41,7 +45,20 @@ public enum Spyglass {
             throw BootstrapError.alreadyBootstrapped
         }
         LoggingSystem.bootstrap(backend.makeHandler, metadataProvider: metadataProvider)
-        return SpyglassService(configuration: resolved, logging: backend)
+        let metrics = MetricRegistry(
+            configuration: resolved.metrics,
+            exemplars: metadataProvider.map(ExemplarSource.metadataProvider),
+            logger: Logger(label: "spyglass.metrics")
+        )
+        metrics.registerProcessMetrics()
+        metrics.registerAppInfo(service: resolved.serviceName, version: resolved.version, environment: resolved.environment)
+        metrics.observeCounter(
+            "spyglass_log_events_dropped_total",
+            help: "Log lines not written, by reason (sampling of repetitive messages).",
+            labels: [("reason", "sampling")]
+        ) { Double(backend.droppedBySampling) }
+        MetricsSystem.bootstrap(SpyglassMetricsFactory(registry: metrics))
+        return SpyglassService(configuration: resolved, logging: backend, metrics: metrics)
     }
 }
 

@@ -1,20 +1,24 @@
 public import ServiceLifecycle
 public import SpyglassCore
 public import SpyglassLogging
+public import SpyglassMetrics
 
 /// The running part of Spyglass, for a ServiceLifecycle `ServiceGroup`.
 ///
-/// It holds the log pipeline and, at graceful shutdown, writes every buffered line before returning. Later
-/// capabilities (metrics, trace export, health) run here too.
+/// It holds the log pipeline and the metric registry and, at graceful shutdown, writes every buffered line
+/// before returning. Later capabilities (trace export, health) run here too.
 public struct SpyglassService: Service {
     /// The configuration in force, environment applied.
     public let configuration: SpyglassConfiguration
     /// The log pipeline installed as swift-log's backend.
     public let logging: LogBackend
+    /// The registry installed as swift-metrics' backend; render it for `GET /metrics`.
+    public let metrics: MetricRegistry
 
-    init(configuration: SpyglassConfiguration, logging: LogBackend) {
+    init(configuration: SpyglassConfiguration, logging: LogBackend, metrics: MetricRegistry) {
         self.configuration = configuration
         self.logging = logging
+        self.metrics = metrics
     }
 
     /// Waits for graceful shutdown (or cancellation), then flushes the logs.

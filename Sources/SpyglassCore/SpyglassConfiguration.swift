@@ -24,18 +24,22 @@ public struct SpyglassConfiguration: Sendable, Hashable {
     public var version: String
     /// Log output. See ``LoggingConfiguration``.
     public var logging: LoggingConfiguration
+    /// Metric naming and limits. See ``MetricsConfiguration``.
+    public var metrics: MetricsConfiguration
 
     /// Creates a configuration from code; the environment is applied later by ``applyingEnvironment(_:)``.
     public init(
         serviceName: String = SpyglassConfiguration.processName,
         environment: String = "development",
         version: String = "unknown",
-        logging: LoggingConfiguration = LoggingConfiguration()
+        logging: LoggingConfiguration = LoggingConfiguration(),
+        metrics: MetricsConfiguration = MetricsConfiguration()
     ) {
         self.serviceName = serviceName
         self.environment = environment
         self.version = version
         self.logging = logging
+        self.metrics = metrics
     }
 
     /// This configuration with every variable set in `environment` applied over it.
@@ -85,6 +89,19 @@ public struct SpyglassConfiguration: Sendable, Hashable {
         }
         if let variable = reader.first("SPYGLASS_LOG_ALLOW_KEYS") {
             result.logging.redaction.allowedKeys += variable.list()
+        }
+        if let variable = reader.first("SPYGLASS_METRICS_NAMESPACE") {
+            let namespace = variable.value.trimmingWhitespace()
+            guard MetricsConfiguration.isValidMetricName(namespace) else {
+                throw variable.error(allowed: "a Prometheus name prefix matching [a-zA-Z_:][a-zA-Z0-9_:]*")
+            }
+            result.metrics.namespace = namespace
+        }
+        if let variable = reader.first("SPYGLASS_METRICS_SERIES_LIMIT") {
+            guard let limit = Int(variable.value.trimmingWhitespace()), limit >= 1 else {
+                throw variable.error(allowed: "a whole number of series, at least 1")
+            }
+            result.metrics.seriesLimit = limit
         }
         return result
     }

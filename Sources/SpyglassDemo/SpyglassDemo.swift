@@ -38,6 +38,16 @@ struct SpyglassDemo: AsyncParsableCommand {
 
         let router = Router()
         router.add(middleware: DemoRequestContextMiddleware(logger: logger))
+        // Hummingbird's own swift-metrics instrumentation, recorded by Spyglass's registry.
+        router.add(middleware: MetricsMiddleware())
+        router.get("/metrics") { request, _ in
+            let format = ExpositionFormat(accept: request.headers[.accept])
+            return Response(
+                status: .ok,
+                headers: [.contentType: format.contentType],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: spyglass.metrics.render(format)))
+            )
+        }
         router.get("/health") { _, _ in "ok" }
         router.get("/v1/echo/{word}") { _, context in
             let word = try context.parameters.require("word")

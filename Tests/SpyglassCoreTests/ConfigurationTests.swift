@@ -14,6 +14,8 @@ import Testing
         #expect(configuration.logging.sampling == LogSampling(first: 100, thereafter: 100, interval: .seconds(1)))
         #expect(configuration.logging.maxValueBytes == 8192)
         #expect(configuration.logging.flushInterval == .milliseconds(100))
+        #expect(configuration.metrics.namespace == nil)
+        #expect(configuration.metrics.seriesLimit == 2000)
     }
 
     @Test func environmentOverridesCode() throws {
@@ -30,6 +32,8 @@ import Testing
             "SPYGLASS_LOG_MAX_VALUE_BYTES": "4096",
             "SPYGLASS_LOG_REDACT_KEYS": "ssn, iban",
             "SPYGLASS_LOG_ALLOW_KEYS": "csrf_token",
+            "SPYGLASS_METRICS_NAMESPACE": "skillmeat",
+            "SPYGLASS_METRICS_SERIES_LIMIT": "500",
         ])
         #expect(configuration.serviceName == "agent-hub")
         #expect(configuration.environment == "production")
@@ -44,6 +48,8 @@ import Testing
         #expect(configuration.logging.maxValueBytes == 4096)
         #expect(configuration.logging.redaction.additionalKeys == ["ssn", "iban"])
         #expect(configuration.logging.redaction.allowedKeys.contains("csrf_token"))
+        #expect(configuration.metrics.namespace == "skillmeat")
+        #expect(configuration.metrics.seriesLimit == 500)
     }
 
     @Test func fallbackNamesAndEmptyValues() throws {
@@ -71,6 +77,10 @@ import Testing
         ("SPYGLASS_LOG_SAMPLING", "interval=soon", "first=N"),
         ("SPYGLASS_LOG_MAX_VALUE_BYTES", "12", "at least 64"),
         ("SPYGLASS_LOG_REDACTION", "sometimes", "true, false"),
+        ("SPYGLASS_METRICS_NAMESPACE", "skill-meat", "[a-zA-Z_:][a-zA-Z0-9_:]*"),
+        ("SPYGLASS_METRICS_NAMESPACE", "9lives", "[a-zA-Z_:][a-zA-Z0-9_:]*"),
+        ("SPYGLASS_METRICS_SERIES_LIMIT", "0", "at least 1"),
+        ("SPYGLASS_METRICS_SERIES_LIMIT", "many", "at least 1"),
     ])
     func invalidValuesNameTheVariableTheValueAndWhatIsAllowed(variable: String, value: String, allowedFragment: String) {
         do {

@@ -42,6 +42,41 @@ import FoundationNetworking
         #expect(lines.last?["message"] as? String == "shutdown_complete")
     }
 
+    @Test func servesMetricsFromTheRegistryInBothFormats() async throws {
+        let demo = try DemoProcess(arguments: ["--port", "0"], environment: ["SPYGLASS_METRICS_NAMESPACE": "demo"])
+        let started = try json(try await demo.waitForLine { $0.contains("\"server_started\"") })
+        let port = try #require(started["port"] as? Int)
+        let metricsURL = URL(string: "http://127.0.0.1:\(port)/metrics")!
+        _ = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/v1/echo/metrics")!)
+
+        let (textBody, textResponse) = try await URLSession.shared.data(from: metricsURL)
+        let text = String(decoding: textBody, as: UTF8.self)
+        #expect((textResponse as? HTTPURLResponse)?.value(forHTTPHeaderField: "Content-Type") == "text/plain; version=0.0.4; charset=utf-8")
+        // Hummingbird's swift-metrics counter, recorded through the bridge and namespaced.
+        #expect(text.contains(#"demo_hb_requests_total{http_route="/v1/echo/{word}",http_request_method="GET",http_response_status_code="200"} 1"#))
+        #expect(text.contains(#"demo_app_info{service="spyglass-demo",version="0.1.0",environment="development"} 1"#))
+        #expect(text.contains("\nprocess_resident_memory_bytes "))
+        let promtool = Process()
+        promtool.executableURL = URL(fileURLWithPath: "/usr/bin/promtool")
+        promtool.arguments = ["check", "metrics"]
+        let input = Pipe()
+        promtool.standardInput = input
+        try promtool.run()
+        input.fileHandleForWriting.write(textBody)
+        try input.fileHandleForWriting.close()
+        promtool.waitUntilExit()
+        #expect(promtool.terminationStatus == 0)
+
+        var request = URLRequest(url: metricsURL)
+        request.setValue("application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5", forHTTPHeaderField: "Accept")
+        let (openMetricsBody, openMetricsResponse) = try await URLSession.shared.data(for: request)
+        #expect((openMetricsResponse as? HTTPURLResponse)?.value(forHTTPHeaderField: "Content-Type")?.hasPrefix("application/openmetrics-text") == true)
+        #expect(String(decoding: openMetricsBody, as: UTF8.self).hasSuffix("# EOF\n"))
+
+        demo.process.terminate()
+        #expect(await demo.waitForExit() == 0)
+    }
+
     @Test func anInvalidSettingStopsStartUpWithOneLine() async throws {
         let demo = try DemoProcess(arguments: ["--port", "0"], environment: ["SPYGLASS_LOG_FORMAT": "xml"])
         #expect(await demo.waitForExit() == 2)

@@ -1,0 +1,91 @@
+import Synchronization
+
+/// One series of a histogram: observations counted into buckets, with their sum.
+///
+/// An observation is a binary search over the bounds, one atomic add to its bucket and a compare-and-swap on
+/// the sum; buckets are stored per bucket and made cumulative when rendered, so `_count` always equals the
+/// `+Inf` bucket. When the registry has an ``ExemplarSource`` and a sampled span is active, the observation
+/// becomes its bucket's exemplar.
+public final class HistogramSeries: MetricSeries {
+    /// The label values this series stands for.
+    public let labels: SeriesLabels
+    private let context: SeriesContext
+    /// One count per finite bound, then the `+Inf` bucket.
+    private nonisolated(unsafe) let counts: UnsafeMutablePointer<Atomic<UInt64>>
+    private let bucketCount: Int
+    private let sum = Atomic<UInt64>(0.0.bitPattern)
+    private let exemplars: Mutex<[Exemplar?]>
+
+    init(labels: SeriesLabels, context: SeriesContext) {
+        self.labels = labels
+        self.context = context
+        bucketCount = context.bucketBounds.count + 1
+        counts = .allocate(capacity: bucketCount)
+        for index in 0..<bucketCount { (counts + index).initialize(to: Atomic(0)) }
+        exemplars = Mutex(context.exemplars == nil ? [] : Array(repeating: nil, count: bucketCount))
+    }
+
+    deinit {
+        counts.deinitialize(count: bucketCount)
+        counts.deallocate()
+    }
+
+    /// Records `value`. NaN is ignored and logged once.
+    public func observe(_ value: Double) {
+        guard !value.isNaN else {
+            context.rejectValue(value, because: "NaN cannot be observed")
+            return
+        }
+        let bucket = bucketIndex(of: value)
+        counts[bucket].wrappingAdd(1, ordering: .relaxed)
+        sum.add(value)
+        if let source = context.exemplars, let span = source.currentSpan() {
+            let sample = Exemplar(span: span, value: value)
+            exemplars.withLock { $0[bucket] = sample }
+        }
+    }
+
+    /// Records a duration in seconds.
+    public func observe(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        observe(Double(seconds) + Double(attoseconds) * 1e-18)
+    }
+
+    /// The first bucket whose bound is at least `value` (bounds are inclusive upper limits).
+    @inline(__always)
+    private func bucketIndex(of value: Double) -> Int {
+        context.bucketBounds.withUnsafeBufferPointer { bounds in
+            var low = 0
+            var high = bounds.count
+            while low < high {
+                let middle = (low + high) >> 1
+                if bounds[middle] < value { low = middle + 1 } else { high = middle }
+            }
+            return low
+        }
+    }
+
+    /// How many observations were recorded.
+    public var count: UInt64 { (0..<bucketCount).reduce(0) { $0 + counts[$1].load(ordering: .relaxed) } }
+
+    /// The sum of all observations.
+    public var sumOfObservations: Double { sum.double }
+
+    func write(to writer: inout ExpositionWriter, name: String) {
+        let kept = exemplars.withLock { $0 }
+        var cumulative: UInt64 = 0
+        for index in 0..<bucketCount {
+            cumulative += counts[index].load(ordering: .relaxed)
+            writer.sample(
+                name: name,
+                suffix: "_bucket",
+                labels: labels.rendered,
+                extraLabel: ("le", context.bucketLabels[index]),
+                value: Double(cumulative),
+                exemplar: kept.isEmpty ? nil : kept[index]
+            )
+        }
+        writer.sample(name: name, suffix: "_count", labels: labels.rendered, value: Double(cumulative))
+        writer.sample(name: name, suffix: "_sum", labels: labels.rendered, value: sum.double)
+    }
+}
