@@ -10,14 +10,16 @@ import Synchronization
 /// A reader that probes an old table can miss an entry added since; callers treat a miss as "take the slow
 /// path", which looks again under their own lock.
 final class AppendOnlyIndex<Entry: AnyObject & Sendable>: Sendable {
+    /// Slots hold unretained references as bit patterns (0 for empty): `WriterState.entries` keeps every entry
+    /// alive, and plain integer atomics keep the read path free of generic runtime calls.
     private final class Table: @unchecked Sendable {
         let mask: Int
-        let slots: UnsafeMutablePointer<AtomicLazyReference<Entry>>
+        let slots: UnsafeMutablePointer<Atomic<UInt>>
 
         init(capacity: Int) {
             mask = capacity - 1
             slots = .allocate(capacity: capacity)
-            for index in 0..<capacity { (slots + index).initialize(to: AtomicLazyReference()) }
+            for index in 0..<capacity { (slots + index).initialize(to: Atomic(0)) }
         }
 
         deinit {
@@ -25,21 +27,24 @@ final class AppendOnlyIndex<Entry: AnyObject & Sendable>: Sendable {
             slots.deallocate()
         }
 
+        /// The first entry under `hash` that `matches` accepts, borrowed: the index keeps it alive.
         @inline(__always)
-        func first(hash: Int, where matches: (Entry) -> Bool) -> Entry? {
+        func first(hash: Int, where matches: (Entry) -> Bool) -> Unmanaged<Entry>? {
             var slot = hash & mask
             // At most half the slots are used, so the probe always reaches an empty one.
-            while let entry = slots[slot].load() {
-                if matches(entry) { return entry }
+            while true {
+                let bits = slots[slot].load(ordering: .acquiring)
+                guard bits != 0 else { return nil }
+                let entry = Unmanaged<Entry>.fromOpaque(UnsafeRawPointer(bitPattern: bits).unsafelyUnwrapped)
+                if entry._withUnsafeGuaranteedRef(matches) { return entry }
                 slot = (slot + 1) & mask
             }
-            return nil
         }
 
         func insert(_ entry: Entry, hash: Int) {
             var slot = hash & mask
-            while slots[slot].load() != nil { slot = (slot + 1) & mask }
-            _ = slots[slot].storeIfNil(entry)
+            while slots[slot].load(ordering: .relaxed) != 0 { slot = (slot + 1) & mask }
+            slots[slot].store(UInt(bitPattern: Unmanaged.passUnretained(entry).toOpaque()), ordering: .releasing)
         }
     }
 
@@ -62,9 +67,17 @@ final class AppendOnlyIndex<Entry: AnyObject & Sendable>: Sendable {
     /// The entry stored under `hash` that `matches` accepts, if there is one.
     @inline(__always)
     func first(hash: Int, where matches: (Entry) -> Bool) -> Entry? {
+        withFirst(hash: hash, where: matches) { $0 }
+    }
+
+    /// `body` applied to the entry stored under `hash` that `matches` accepts, without retaining the entry;
+    /// `nil` when there is none.
+    @inline(__always)
+    func withFirst<Result>(hash: Int, where matches: (Entry) -> Bool, _ body: (Entry) -> Result?) -> Result? {
         let bits = current.load(ordering: .acquiring)
         let table = Unmanaged<Table>.fromOpaque(UnsafeRawPointer(bitPattern: bits).unsafelyUnwrapped)
-        return table._withUnsafeGuaranteedRef { $0.first(hash: hash, where: matches) }
+        guard let entry = table._withUnsafeGuaranteedRef({ $0.first(hash: hash, where: matches) }) else { return nil }
+        return entry._withUnsafeGuaranteedRef(body)
     }
 
     /// Adds `entry` under `hash`. The caller has checked, under its own lock, that no equal entry exists.

@@ -59,6 +59,7 @@ public final class CounterSeries: MetricSeries {
     }
 
     func write(to writer: inout ExpositionWriter, name: String) {
-        writer.sample(name: name, suffix: "_total", labels: labels.rendered, value: value, exemplar: exemplar.withLock { $0 })
+        let kept = context.exemplars == nil ? nil : exemplar.withLock { $0 }
+        writer.sample(name: name, suffix: "_total", labels: labels.rendered, value: value, exemplar: kept)
     }
 }

@@ -1,32 +1,56 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Appends metric families to a byte buffer in one of the ``ExpositionFormat``s.
-struct ExpositionWriter {
+///
+/// The buffer is managed by hand: each sample reserves its worst-case size once and is then copied in with
+/// `memcpy`, instead of paying `Array.append`'s checks for every piece of every line.
+struct ExpositionWriter: ~Copyable {
     let format: ExpositionFormat
-    var bytes: [UInt8] = []
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private var count = 0
 
     init(format: ExpositionFormat, capacity: Int) {
         self.format = format
-        bytes.reserveCapacity(capacity)
+        self.capacity = max(capacity, 256)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// The bytes written so far.
+    consuming func finish() -> [UInt8] {
+        if format == .openMetrics { write("# EOF\n") }
+        let result = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            buffer.baseAddress!.initialize(from: base, count: count)
+            initialized = count
+        }
+        return result
     }
 
     /// `# HELP`, `# TYPE` and, in OpenMetrics, `# UNIT` for a family. `name` is the family name as OpenMetrics
     /// has it (a counter's without `_total`); text 0.0.4 names a counter's family by its sample, `…_total`.
     mutating func header(name: String, type: MetricType, help: String, unit: String?) {
         let familyName = format == .prometheusText && type == .counter ? name + "_total" : name
-        append("# HELP ")
-        append(familyName)
-        append(" ")
-        appendEscapedHelp(help)
-        append("\n# TYPE ")
-        append(familyName)
-        append(" ")
-        append(type.rawValue)
-        append("\n")
+        write("# HELP ")
+        write(familyName)
+        write(" ")
+        writeEscapedHelp(help)
+        write("\n# TYPE ")
+        write(familyName)
+        write(" ")
+        write(type.rawValue)
+        write("\n")
         if format == .openMetrics, let unit {
-            append("# UNIT ")
-            append(familyName)
-            append(" ")
-            append(unit)
-            append("\n")
+            write("# UNIT ")
+            write(familyName)
+            write(" ")
+            write(unit)
+            write("\n")
         }
     }
 
@@ -39,94 +63,138 @@ struct ExpositionWriter {
         value: Double,
         exemplar: Exemplar? = nil
     ) {
-        append(name)
-        suffix.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        write(name)
+        write(suffix)
         if !labels.isEmpty || extraLabel != nil {
-            bytes.append(UInt8(ascii: "{"))
-            bytes.append(contentsOf: labels)
+            write(UInt8(ascii: "{"))
+            labels.withUnsafeBufferPointer { write($0) }
             if let extraLabel {
-                if !labels.isEmpty { bytes.append(UInt8(ascii: ",")) }
-                extraLabel.name.withUTF8Buffer { bytes.append(contentsOf: $0) }
-                append("=\"")
-                bytes.append(contentsOf: extraLabel.value)
-                bytes.append(UInt8(ascii: "\""))
+                if !labels.isEmpty { write(UInt8(ascii: ",")) }
+                write(extraLabel.name)
+                write("=\"")
+                extraLabel.value.withUnsafeBufferPointer { write($0) }
+                write(UInt8(ascii: "\""))
             }
-            bytes.append(UInt8(ascii: "}"))
+            write(UInt8(ascii: "}"))
         }
-        bytes.append(UInt8(ascii: " "))
-        append(number: value)
+        write(UInt8(ascii: " "))
+        write(number: value)
         if format == .openMetrics, let exemplar {
-            append(" # {trace_id=\"")
-            bytes.appendEscapedLabelValue(exemplar.span.traceID)
-            append("\",span_id=\"")
-            bytes.appendEscapedLabelValue(exemplar.span.spanID)
-            append("\"} ")
-            append(number: exemplar.value)
-            bytes.append(UInt8(ascii: " "))
-            append(timestamp: exemplar.timestamp)
+            write(" # {trace_id=\"")
+            writeEscapedLabelValue(exemplar.span.traceID)
+            write("\",span_id=\"")
+            writeEscapedLabelValue(exemplar.span.spanID)
+            write("\"} ")
+            write(number: exemplar.value)
+            write(UInt8(ascii: " "))
+            write(timestamp: exemplar.timestamp)
         }
-        bytes.append(UInt8(ascii: "\n"))
+        write(UInt8(ascii: "\n"))
     }
 
-    /// Ends the exposition: OpenMetrics requires `# EOF`.
-    mutating func finish() {
-        if format == .openMetrics { append("# EOF\n") }
+    // MARK: Bytes
+
+    @inline(__always)
+    private mutating func reserve(_ extra: Int) {
+        guard count + extra > capacity else { return }
+        let grown = max(capacity * 2, count + extra)
+        let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+        moved.initialize(from: base, count: count)
+        base.deallocate()
+        base = moved
+        capacity = grown
     }
 
-    private mutating func append(_ text: String) {
-        var text = text
-        text.withUTF8 { bytes.append(contentsOf: $0) }
+    @inline(__always)
+    private mutating func write(_ byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count += 1
+    }
+
+    @inline(__always)
+    private mutating func write(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        reserve(bytes.count)
+        (base + count).update(from: source, count: bytes.count)
+        count += bytes.count
+    }
+
+    @inline(__always)
+    private mutating func write(_ text: StaticString) {
+        write(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    @inline(__always)
+    private mutating func write(_ text: String) {
+        if text.utf8.withContiguousStorageIfAvailable({ write($0) }) == nil {
+            var copy = text
+            copy.withUTF8 { write($0) }
+        }
+    }
+
+    private mutating func writeEscapedLabelValue(_ value: String) {
+        var escaped: [UInt8] = []
+        escaped.appendEscapedLabelValue(value)
+        escaped.withUnsafeBufferPointer { write($0) }
     }
 
     /// HELP text: `\` and line feeds escaped in both formats, `"` too in OpenMetrics.
-    private mutating func appendEscapedHelp(_ help: String) {
+    private mutating func writeEscapedHelp(_ help: String) {
         for byte in help.utf8 {
             switch byte {
-            case UInt8(ascii: "\\"): append(#"\\"#)
-            case UInt8(ascii: "\n"): append(#"\n"#)
-            case UInt8(ascii: "\"") where format == .openMetrics: append(#"\""#)
-            default: bytes.append(byte)
+            case UInt8(ascii: "\\"): write(#"\\"#)
+            case UInt8(ascii: "\n"): write(#"\n"#)
+            case UInt8(ascii: "\""): if format == .openMetrics { write(#"\""#) } else { write(byte) }
+            default: write(byte)
             }
         }
     }
 
     /// Whole numbers as integers, others in Swift's shortest round-trip form, which both formats parse.
-    mutating func append(number value: Double) {
+    mutating func write(number value: Double) {
         if value.isNaN {
-            append("NaN")
+            write("NaN")
         } else if value.isInfinite {
-            append(value > 0 ? "+Inf" : "-Inf")
+            write(value > 0 ? "+Inf" : "-Inf")
         } else if value == value.rounded(.towardZero), abs(value) < 1e15 {
-            append(integer: Int64(value))
+            write(integer: Int64(value))
         } else {
-            append(value.description)
+            write(value.description)
         }
     }
 
-    private mutating func append(integer value: Int64) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        var magnitude = value.magnitude
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes of scratch, enough for 20 digits
-        withUnsafeMutableBytes(of: &digits) { scratch in
-            var index = scratch.count
-            repeat {
-                index -= 1
-                scratch[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
-            bytes.append(contentsOf: scratch[index...])
+    private mutating func write(integer value: Int64) {
+        reserve(20)
+        if value < 0 {
+            base[count] = UInt8(ascii: "-")
+            count += 1
         }
+        var magnitude = value.magnitude
+        var digits = 1
+        var limit: UInt64 = 10
+        while digits < 19, magnitude >= limit {
+            digits += 1
+            limit &*= 10
+        }
+        var position = count + digits
+        count = position
+        repeat {
+            position -= 1
+            base[position] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+            magnitude /= 10
+        } while magnitude > 0
     }
 
     /// Seconds since the epoch with millisecond precision, as OpenMetrics exemplar timestamps are written.
-    private mutating func append(timestamp: Double) {
+    private mutating func write(timestamp: Double) {
         let milliseconds = Int64((timestamp * 1000).rounded())
-        append(integer: milliseconds / 1000)
-        bytes.append(UInt8(ascii: "."))
+        write(integer: milliseconds / 1000)
+        write(UInt8(ascii: "."))
         let fraction = milliseconds % 1000
-        if fraction < 100 { bytes.append(UInt8(ascii: "0")) }
-        if fraction < 10 { bytes.append(UInt8(ascii: "0")) }
-        append(integer: fraction)
+        if fraction < 100 { write(UInt8(ascii: "0")) }
+        if fraction < 10 { write(UInt8(ascii: "0")) }
+        write(integer: fraction)
     }
 }
 

@@ -5,6 +5,8 @@ import Synchronization
 /// stable order.
 final class FamilyCore<Series: MetricSeries>: Sendable {
     let descriptor: MetricDescriptor
+    /// ``MetricDescriptor/labelNames``, stored apart so lookups do not copy the descriptor.
+    private let labelNames: [String]
     let context: SeriesContext
     private let index = AppendOnlyIndex<Series>()
     private let state = Mutex(State())
@@ -23,6 +25,7 @@ final class FamilyCore<Series: MetricSeries>: Sendable {
 
     init(descriptor: MetricDescriptor, context: SeriesContext) {
         self.descriptor = descriptor
+        labelNames = descriptor.labelNames
         self.context = context
     }
 
@@ -45,7 +48,7 @@ final class FamilyCore<Series: MetricSeries>: Sendable {
 
     /// The series for swift-metrics dimensions, matched to the label names by name; `nil` when the names differ.
     func series(dimensions: [(String, String)]) -> Series? {
-        let names = descriptor.labelNames
+        let names = labelNames
         guard dimensions.count == names.count else { return nil }
         var inOrder = true
         for position in 0..<names.count where dimensions[position].0 != names[position] {
@@ -61,7 +64,9 @@ final class FamilyCore<Series: MetricSeries>: Sendable {
             }
             return series(values)
         }
-        let hash = SeriesLabels.hash(dimensions.lazy.map(\.1))
+        var hasher = LabelHasher()
+        for position in 0..<dimensions.count { hasher.combine(dimensions[position].1) }
+        let hash = hasher.finalize()
         let found = index.first(hash: hash) { series in
             guard series.labels.hash == hash else { return false }
             for position in 0..<dimensions.count where series.labels.values[position] != dimensions[position].1 {

@@ -72,7 +72,7 @@ public final class HistogramSeries: MetricSeries {
     public var sumOfObservations: Double { sum.double }
 
     func write(to writer: inout ExpositionWriter, name: String) {
-        let kept = exemplars.withLock { $0 }
+        let kept = context.exemplars == nil ? [] : exemplars.withLock { $0 }
         var cumulative: UInt64 = 0
         for index in 0..<bucketCount {
             cumulative += counts[index].load(ordering: .relaxed)

@@ -18,12 +18,15 @@ public final class MetricRegistry: Sendable {
     let problems: ProblemReporter
 
     final class Entry: Sendable {
+        /// The name looked up by (``MetricDescriptor/name``), stored apart so a lookup does not copy the descriptor.
+        let name: String
         let hash: Int
         let descriptor: MetricDescriptor
         let family: Family
 
         init(descriptor: MetricDescriptor, family: Family) {
-            hash = descriptor.name.hashValue
+            name = descriptor.name
+            hash = LabelHasher.hash(CollectionOfOne(descriptor.name))
             self.descriptor = descriptor
             self.family = family
         }
@@ -196,12 +199,12 @@ public final class MetricRegistry: Sendable {
             problems.rejectRegistration(metric: descriptor.exposedName, problem: problem)
             return nil
         }
-        let hash = descriptor.name.hashValue
-        if let existing = index.first(hash: hash, where: { $0.hash == hash && $0.descriptor.name == descriptor.name }) {
+        let hash = LabelHasher.hash(CollectionOfOne(descriptor.name))
+        if let existing = index.first(hash: hash, where: { $0.hash == hash && $0.name == descriptor.name }) {
             return compatible(existing, descriptor)
         }
         return entries.withLock { entries in
-            if let existing = index.first(hash: hash, where: { $0.hash == hash && $0.descriptor.name == descriptor.name }) {
+            if let existing = index.first(hash: hash, where: { $0.hash == hash && $0.name == descriptor.name }) {
                 return compatible(existing, descriptor)
             }
             let entry = Entry(descriptor: descriptor, family: make())
@@ -229,8 +232,15 @@ public final class MetricRegistry: Sendable {
 
     /// The family registered under `name` (before the namespace), if any.
     func family(named name: String) -> Family? {
-        let hash = name.hashValue
-        return index.first(hash: hash, where: { $0.hash == hash && $0.descriptor.name == name })?.family
+        withFamily(named: name) { $0 }
+    }
+
+    /// `body` applied to the family registered under `name`, borrowed rather than retained: the lookup path of
+    /// every swift-metrics handle.
+    @inline(__always)
+    func withFamily<Result>(named name: String, _ body: (Family) -> Result?) -> Result? {
+        let hash = LabelHasher.hash(CollectionOfOne(name))
+        return index.withFirst(hash: hash, where: { $0.hash == hash && $0.name == name }) { body($0.family) }
     }
 
     // MARK: Exposition
@@ -241,8 +251,8 @@ public final class MetricRegistry: Sendable {
         let families = entries.withLock { $0 }
         var writer = ExpositionWriter(format: format, capacity: lastRenderSize.load(ordering: .relaxed) + 1024)
         for entry in families { entry.family.write(to: &writer) }
-        writer.finish()
-        lastRenderSize.store(writer.bytes.count, ordering: .relaxed)
-        return writer.bytes
+        let bytes = writer.finish()
+        lastRenderSize.store(bytes.count, ordering: .relaxed)
+        return bytes
     }
 }

@@ -20,14 +20,10 @@ public struct SeriesLabels: Sendable, Hashable {
         self.rendered = rendered
     }
 
-    static func hash(_ values: some Sequence<String>) -> Int {
-        var hasher = Hasher()
-        for value in values { hasher.combine(value) }
-        return hasher.finalize()
-    }
+    static func hash(_ values: some Sequence<String>) -> Int { LabelHasher.hash(values) }
 
     public static func == (lhs: SeriesLabels, rhs: SeriesLabels) -> Bool { lhs.values == rhs.values }
-    public func hash(into hasher: inout Hasher) { hasher.combine(values) }
+    public func hash(into hasher: inout Hasher) { hasher.combine(hash) }
 }
 
 extension [UInt8] {

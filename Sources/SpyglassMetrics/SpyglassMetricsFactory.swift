@@ -88,7 +88,7 @@ public struct SpyglassMetricsFactory: MetricsFactory {
         existing: (MetricRegistry.Family) -> FamilyCore<Series>?,
         declare: (_ name: String, _ labels: [String]) -> FamilyCore<Series>
     ) -> Series {
-        if let core = registry.family(named: label).flatMap(existing), let series = core.series(dimensions: dimensions) {
+        if let series = registry.withFamily(named: label, { existing($0)?.series(dimensions: dimensions) }) {
             return series
         }
         let (name, sanitizedDimensions) = Self.sanitized(label, dimensions)

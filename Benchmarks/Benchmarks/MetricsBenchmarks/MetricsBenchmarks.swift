@@ -1,0 +1,158 @@
+import Benchmark
+import CoreMetrics
+import Prometheus
+import SpyglassMetrics
+
+// Each pair measures the same operation on Spyglass's registry and on swift-prometheus 2.x, the registry a
+// Swift server would otherwise use.
+
+let httpLabels = ["method", "endpoint", "status"]
+let httpDimensions = [("method", "GET"), ("endpoint", "/v1/jobs/{id}"), ("status", "200")]
+
+// MARK: Held handles
+
+let spyglassRegistry = MetricRegistry()
+let spyglassCounter = spyglassRegistry.counter("http_requests_total", help: "Requests.", labels: httpLabels).labels("GET", "/v1/jobs/{id}", "200")
+let spyglassHistogram = spyglassRegistry.histogram("http_request_duration_seconds", help: "Latency.", unit: "seconds", labels: httpLabels)
+    .labels("GET", "/v1/jobs/{id}", "200")
+
+let prometheusRegistry = PrometheusCollectorRegistry()
+let prometheusCounter = prometheusRegistry.makeCounter(descriptor: MetricNameDescriptor(metricName: "http_requests_total", helpText: "Requests."), labels: httpDimensions)
+let prometheusDurationHistogram = prometheusRegistry.makeDurationHistogram(
+    descriptor: MetricNameDescriptor(metricName: "http_request_duration_seconds", helpText: "Latency."),
+    labels: httpDimensions,
+    buckets: HistogramBuckets.seconds.map { .nanoseconds(Int64($0 * 1e9)) }
+)
+
+/// Spans of 1 ms to 3 s, cycling, so observations land in different buckets.
+let observedSeconds: [Double] = (0..<64).reduce(into: [0.001]) { seconds, _ in seconds.append(seconds[seconds.count - 1] * 1.13) }
+let observedDurations: [Duration] = observedSeconds.map { .nanoseconds(Int64($0 * 1e9)) }
+
+// MARK: swift-metrics lookups
+
+let spyglassFactory = SpyglassMetricsFactory(registry: MetricRegistry())
+let prometheusFactory = PrometheusMetricsFactory(registry: PrometheusCollectorRegistry())
+
+// MARK: Adding series
+
+/// A registry already holding `count` series of one counter, and the next label value to add.
+final class GrowingRegistry<Registry>: @unchecked Sendable {
+    let registry: Registry
+    var next: Int
+
+    init(_ registry: Registry, count: Int, add: (Registry, Int) -> Void) {
+        self.registry = registry
+        for id in 0..<count { add(registry, id) }
+        next = count
+    }
+}
+
+func addSpyglassSeries(_ family: CounterFamily, _ id: Int) { family.labels("user-\(id)").increment() }
+let growingSpyglass = GrowingRegistry(
+    MetricRegistry().counter("user_requests_total", help: "Per user.", labels: ["user"], seriesLimit: 1_000_000),
+    count: 19_999,
+    add: addSpyglassSeries
+)
+func addPrometheusSeries(_ registry: PrometheusCollectorRegistry, _ id: Int) {
+    registry.makeCounter(descriptor: MetricNameDescriptor(metricName: "user_requests_total", helpText: "Per user."), labels: [("user", "user-\(id)")])
+        .increment()
+}
+let growingPrometheus = GrowingRegistry(PrometheusCollectorRegistry(), count: 19_999, add: addPrometheusSeries)
+
+// MARK: Rendering
+
+func spyglassRegistry(series: Int) -> MetricRegistry {
+    let registry = MetricRegistry()
+    let family = registry.counter("http_requests_total", help: "Requests.", labels: httpLabels, seriesLimit: series)
+    for id in 0..<series { family.labels("GET", "/v1/route/\(id)", "200").increment(by: id) }
+    return registry
+}
+
+func prometheusRegistry(series: Int) -> PrometheusCollectorRegistry {
+    let registry = PrometheusCollectorRegistry()
+    for id in 0..<series {
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(metricName: "http_requests_total", helpText: "Requests."),
+            labels: [("method", "GET"), ("endpoint", "/v1/route/\(id)"), ("status", "200")]
+        ).increment(by: Int64(id))
+    }
+    return registry
+}
+
+let renderedSpyglass = spyglassRegistry(series: 10_000)
+let renderedPrometheus = prometheusRegistry(series: 10_000)
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .throughput],
+        scalingFactor: .kilo,
+        maxDuration: .seconds(5),
+        maxIterations: 100_000
+    )
+
+    Benchmark("counter increment, held handle: Spyglass") { benchmark in
+        for _ in benchmark.scaledIterations { spyglassCounter.increment() }
+    }
+    Benchmark("counter increment, held handle: swift-prometheus") { benchmark in
+        for _ in benchmark.scaledIterations { prometheusCounter.increment() }
+    }
+
+    Benchmark("histogram observe: Spyglass") { benchmark in
+        for index in benchmark.scaledIterations { spyglassHistogram.observe(observedSeconds[index & 63]) }
+    }
+    Benchmark("histogram observe: Spyglass, Duration") { benchmark in
+        for index in benchmark.scaledIterations { spyglassHistogram.observe(observedDurations[index & 63]) }
+    }
+    Benchmark("histogram observe: swift-prometheus duration histogram") { benchmark in
+        for index in benchmark.scaledIterations { prometheusDurationHistogram.record(observedDurations[index & 63]) }
+    }
+
+    Benchmark("swift-metrics lookup of an existing series: Spyglass") { benchmark in
+        _ = spyglassFactory.makeCounter(label: "http_requests_total", dimensions: httpDimensions)
+        for _ in benchmark.scaledIterations {
+            blackHole(spyglassFactory.makeCounter(label: "http_requests_total", dimensions: httpDimensions))
+        }
+    }
+    Benchmark("swift-metrics lookup of an existing series: swift-prometheus") { benchmark in
+        _ = prometheusFactory.makeCounter(label: "http_requests_total", dimensions: httpDimensions)
+        for _ in benchmark.scaledIterations {
+            blackHole(prometheusFactory.makeCounter(label: "http_requests_total", dimensions: httpDimensions))
+        }
+    }
+
+    // Each iteration adds one new series to a registry that already holds 19,999 (then 20,000, …).
+    let growing: Benchmark.Configuration = .init(metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .throughput], scalingFactor: .one, maxDuration: .seconds(5), maxIterations: 2_000)
+    // The registries are filled in `setup`, outside the measurement.
+    Benchmark("add the 20,000th series: Spyglass", configuration: growing) { benchmark in
+        for _ in benchmark.scaledIterations {
+            addSpyglassSeries(growingSpyglass.registry, growingSpyglass.next)
+            growingSpyglass.next += 1
+        }
+    } setup: {
+        _ = growingSpyglass
+    }
+    Benchmark("add the 20,000th series: swift-prometheus", configuration: growing) { benchmark in
+        for _ in benchmark.scaledIterations {
+            addPrometheusSeries(growingPrometheus.registry, growingPrometheus.next)
+            growingPrometheus.next += 1
+        }
+    } setup: {
+        _ = growingPrometheus
+    }
+
+    let rendering: Benchmark.Configuration = .init(metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .throughput], scalingFactor: .one, maxDuration: .seconds(5), maxIterations: 1_000)
+    Benchmark("render 10,000 series: Spyglass", configuration: rendering) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(renderedSpyglass.render(.prometheusText)) }
+    } setup: {
+        _ = renderedSpyglass.render(.prometheusText)  // the first rendering sorts the series once
+    }
+    Benchmark("render 10,000 series: swift-prometheus", configuration: rendering) { benchmark in
+        for _ in benchmark.scaledIterations {
+            var buffer: [UInt8] = []
+            renderedPrometheus.emit(into: &buffer)
+            blackHole(buffer)
+        }
+    } setup: {
+        _ = renderedPrometheus
+    }
+}
