@@ -28,6 +28,12 @@ let prometheusDurationHistogram = prometheusRegistry.makeDurationHistogram(
 let observedSeconds: [Double] = (0..<64).reduce(into: [0.001]) { seconds, _ in seconds.append(seconds[seconds.count - 1] * 1.13) }
 let observedDurations: [Duration] = observedSeconds.map { .nanoseconds(Int64($0 * 1e9)) }
 
+/// With exemplars on: a source that finds no sampled span, and one that finds one every time.
+let noSpanHistogram = MetricRegistry(exemplars: ExemplarSource { nil })
+    .histogram("http_request_duration_seconds", help: "Latency.", unit: "seconds").labels()
+let spanHistogram = MetricRegistry(exemplars: ExemplarSource { ExemplarSpan(traceID: "4bf92f3577b34da6a3ce929d0e0e4736", spanID: "00f067aa0ba902b7") })
+    .histogram("http_request_duration_seconds", help: "Latency.", unit: "seconds").labels()
+
 // MARK: swift-metrics lookups
 
 let spyglassFactory = SpyglassMetricsFactory(registry: MetricRegistry())
@@ -57,6 +63,12 @@ func addPrometheusSeries(_ registry: PrometheusCollectorRegistry, _ id: Int) {
     registry.makeCounter(descriptor: MetricNameDescriptor(metricName: "user_requests_total", helpText: "Per user."), labels: [("user", "user-\(id)")])
         .increment()
 }
+/// The same at a tenth of the size: adding a series must cost the same whatever the registry holds.
+let growingSmallSpyglass = GrowingRegistry(
+    MetricRegistry().counter("user_requests_total", help: "Per user.", labels: ["user"], seriesLimit: 1_000_000),
+    count: 1_999,
+    add: addSpyglassSeries
+)
 let growingPrometheus = GrowingRegistry(PrometheusCollectorRegistry(), count: 19_999, add: addPrometheusSeries)
 
 // MARK: Rendering
@@ -107,6 +119,13 @@ let benchmarks: @Sendable () -> Void = {
         for index in benchmark.scaledIterations { prometheusDurationHistogram.record(observedDurations[index & 63]) }
     }
 
+    Benchmark("histogram observe, exemplar source finds no span: Spyglass") { benchmark in
+        for index in benchmark.scaledIterations { noSpanHistogram.observe(observedSeconds[index & 63]) }
+    }
+    Benchmark("histogram observe, exemplar kept: Spyglass") { benchmark in
+        for index in benchmark.scaledIterations { spanHistogram.observe(observedSeconds[index & 63]) }
+    }
+
     Benchmark("swift-metrics lookup of an existing series: Spyglass") { benchmark in
         _ = spyglassFactory.makeCounter(label: "http_requests_total", dimensions: httpDimensions)
         for _ in benchmark.scaledIterations {
@@ -130,6 +149,14 @@ let benchmarks: @Sendable () -> Void = {
         }
     } setup: {
         _ = growingSpyglass
+    }
+    Benchmark("add the 2,000th series: Spyglass", configuration: growing) { benchmark in
+        for _ in benchmark.scaledIterations {
+            addSpyglassSeries(growingSmallSpyglass.registry, growingSmallSpyglass.next)
+            growingSmallSpyglass.next += 1
+        }
+    } setup: {
+        _ = growingSmallSpyglass
     }
     Benchmark("add the 20,000th series: swift-prometheus", configuration: growing) { benchmark in
         for _ in benchmark.scaledIterations {
