@@ -56,6 +56,7 @@ import FoundationNetworking
         #expect(text.contains(#"demo_hb_requests_total{http_route="/v1/echo/{word}",http_request_method="GET",http_response_status_code="200"} 1"#))
         #expect(text.contains(#"demo_app_info{service="spyglass-demo",version="0.1.0",environment="development"} 1"#))
         #expect(text.contains("\nprocess_resident_memory_bytes "))
+        #expect(text.contains(#"demo_spyglass_log_events_dropped_total{reason="sampling"} 0"#))
         let promtool = Process()
         promtool.executableURL = URL(fileURLWithPath: "/usr/bin/promtool")
         promtool.arguments = ["check", "metrics"]
