@@ -11,7 +11,11 @@ public final class Redactor: Sendable {
     public let hasAdditionalPatterns: Bool
 
     private let keyMatcher: SensitiveKeyMatcher
+    private let keyDecisions = KeyDecisionCache()
     private let patterns: [SendableRegex]
+    /// No credential the scan finds is shorter: `key=v` with the shortest sensitive key, or `://:p@`. Short
+    /// values (status codes, methods, small numbers) are common and skip the scan.
+    private let shortestSecret: Int
 
     /// Builds a redactor.
     ///
@@ -19,6 +23,7 @@ public final class Redactor: Sendable {
     public init(_ configuration: RedactionConfiguration = RedactionConfiguration()) throws(ConfigurationError) {
         isEnabled = configuration.isEnabled
         keyMatcher = SensitiveKeyMatcher(configuration)
+        shortestSecret = min(6, keyMatcher.shortestMatch + 2)
         var patterns: [SendableRegex] = []
         for pattern in configuration.additionalPatterns {
             do {
@@ -37,9 +42,16 @@ public final class Redactor: Sendable {
 
     /// Whether the whole value stored under `key` must be hidden.
     public func isSensitiveKey(_ key: String) -> Bool {
+        key.withUTF8Bytes { isSensitiveKey(utf8: $0) }
+    }
+
+    /// ``isSensitiveKey(_:)`` for a key's UTF-8 bytes. Decisions for recently seen keys are cached.
+    public func isSensitiveKey(utf8 key: UnsafeBufferPointer<UInt8>) -> Bool {
         guard isEnabled else { return false }
-        var key = key
-        return key.withUTF8 { keyMatcher.matches($0[...]) }
+        if let decision = keyDecisions.decision(for: key) { return decision }
+        let decision = keyMatcher.matches(key[...])
+        keyDecisions.store(decision, for: key)
+        return decision
     }
 
     /// Applies the additional patterns, replacing each match with the replacement text.
@@ -54,7 +66,7 @@ public final class Redactor: Sendable {
     ///
     /// Callers copy the bytes before the range, write the replacement, and continue from the range's end.
     public func nextSecret(in text: UnsafeBufferPointer<UInt8>, from start: Int) -> Range<Int>? {
-        guard isEnabled else { return nil }
+        guard isEnabled, text.count - start >= shortestSecret else { return nil }
         return SecretScanner(text: text, keys: keyMatcher).next(from: start)
     }
 

@@ -14,6 +14,9 @@ final class SensitiveKeyMatcher: Sendable {
     private let leadingTrigrams: [UInt64]
     /// Whether every term starts with three letters or digits; only then can the raw key be pre-filtered.
     private let canPrefilter: Bool
+    /// The fewest bytes a raw key can have and still match: normalisation only lowercases, turns separators
+    /// into `_` and inserts `_`, so a match needs at least the letters and digits of the shortest term.
+    let shortestMatch: Int
     private static let trigramBits = 1 << 13
 
     init(_ configuration: RedactionConfiguration) {
@@ -30,6 +33,7 @@ final class SensitiveKeyMatcher: Sendable {
             trigrams[bit >> 6] |= 1 << UInt64(bit & 63)
         }
         leadingTrigrams = trigrams
+        shortestMatch = max(1, (anywhere + segments).map { $0.count { $0 != UInt8(ascii: "_") } }.min() ?? 1)
         canPrefilter = (anywhere + segments).allSatisfy { $0.count >= 3 && $0.prefix(3).allSatisfy(\.isASCIIAlphanumeric) }
     }
 

@@ -59,14 +59,15 @@ final class JSONLineFormat: LineFormat {
             line.appendJSONString(String(describing: error), policy: policy)
         }
         record.forEachMetadata { key, value in
-            line.append(UInt8(ascii: ","))
-            if record.isReserved(key) {
-                line.appendJSONString(verbatim: "metadata." + key)
-            } else {
-                line.appendJSONString(verbatim: key)
+            // One pass over the key's bytes: reserved-name check, escaped copy, sensitivity.
+            let isSensitive = key.withUTF8Bytes { bytes in
+                line.append(ascii: ",\"")
+                if record.isReserved(utf8: bytes) { line.append(ascii: "metadata.") }
+                line.append(escaping: bytes[...], as: .json)
+                line.append(ascii: "\":")
+                return policy.redactor.isSensitiveKey(utf8: bytes)
             }
-            line.append(UInt8(ascii: ":"))
-            if policy.redactor.isSensitiveKey(key) {
+            if isSensitive {
                 line.appendJSONString(verbatim: RedactionConfiguration.replacement)
             } else {
                 line.appendJSON(value, policy: policy)
@@ -112,8 +113,7 @@ extension LineBuffer {
     /// credential hides its whole value instead.
     mutating func appendJSONString(verbatim text: String) {
         append(UInt8(ascii: "\""))
-        var text = text
-        text.withUTF8 { append(escaping: $0[...], as: .json) }
+        text.withUTF8Bytes { append(escaping: $0[...], as: .json) }
         append(UInt8(ascii: "\""))
     }
 

@@ -42,8 +42,7 @@ struct LineBuffer: ~Copyable {
 
     /// Appends a string's UTF-8 verbatim.
     mutating func append(utf8 text: String) {
-        var text = text
-        text.withUTF8 { append($0) }
+        text.withUTF8Bytes { append($0) }
     }
 
     /// Appends the decimal digits of `value`.

@@ -1,6 +1,12 @@
 import Logging
 import SpyglassCore
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Everything one log line is made of, gathered once and handed to a line format.
 struct LogRecord {
     let timestamp: LogTimestamp
@@ -52,21 +58,29 @@ struct LogRecord {
 
     /// Whether `key` names a field the line format writes itself, so metadata must not take it over.
     func isReserved(_ key: String) -> Bool {
+        key.withUTF8Bytes { isReserved(utf8: $0) }
+    }
+
+    /// ``isReserved(_:)`` for a key's UTF-8 bytes.
+    func isReserved(utf8 key: UnsafeBufferPointer<UInt8>) -> Bool {
+        func equals(_ name: StaticString) -> Bool {
+            memcmp(key.baseAddress!, name.utf8Start, key.count) == 0
+        }
         // Dispatch on length first: an ordinary key is rejected after at most a few comparisons.
-        switch key.utf8.count {
-        case 5: return key == "level"
-        case 6: return key == "logger" || key == "source" || (key == "job_id" && context?.jobID != nil)
+        switch key.count {
+        case 5: return equals("level")
+        case 6: return equals("logger") || equals("source") || (equals("job_id") && context?.jobID != nil)
         case 7:
-            return key == "message" || key == "service" || key == "version" || key == "span_id"
-                || (key == "user_id" && context?.userID != nil)
-        case 8: return key == "trace_id"
-        case 9: return key == "timestamp"
+            return equals("message") || equals("service") || equals("version") || equals("span_id")
+                || (equals("user_id") && context?.userID != nil)
+        case 8: return equals("trace_id")
+        case 9: return equals("timestamp")
         case 10:
-            return key == "error.type" || (key == "request_id" && context?.requestID != nil)
-                || (key == "session_id" && context?.sessionID != nil)
-        case 11: return key == "environment"
-        case 12: return key == "workspace_id" && context?.workspaceID != nil
-        case 13: return key == "error.message"
+            return equals("error.type") || (equals("request_id") && context?.requestID != nil)
+                || (equals("session_id") && context?.sessionID != nil)
+        case 11: return equals("environment")
+        case 12: return equals("workspace_id") && context?.workspaceID != nil
+        case 13: return equals("error.message")
         default: return false
         }
     }

@@ -27,8 +27,7 @@ extension LineBuffer {
             var redacted = policy.redactor.applyingAdditionalPatterns(to: text)
             redacted.withUTF8 { append(textUTF8: $0, policy: policy, escaping: escaping) }
         } else {
-            var text = text
-            text.withUTF8 { append(textUTF8: $0, policy: policy, escaping: escaping) }
+            text.withUTF8Bytes { append(textUTF8: $0, policy: policy, escaping: escaping) }
         }
     }
 
@@ -66,6 +65,15 @@ extension LineBuffer {
         guard let base = text.baseAddress else { return }
         // Quotes and backslashes are escaped except in bare console text; control characters always are.
         let escapesQuotes = escaping != .consoleBare
+        // Most values are short and need no escape: check them as one padded word and copy them whole.
+        if text.count < 8 {
+            var word: UInt64 = 0x2020_2020_2020_2020  // padded with spaces, which never need an escape
+            withUnsafeMutableBytes(of: &word) { $0.baseAddress!.copyMemory(from: base, byteCount: text.count) }
+            if !Self.wordNeedsEscape(word, escapesQuotes: escapesQuotes) {
+                append(text)
+                return
+            }
+        }
         var runStart = 0
         var index = 0
         while index < text.count {

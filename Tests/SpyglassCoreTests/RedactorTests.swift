@@ -28,6 +28,18 @@ import Testing
         #expect(redactor.redact(text) == "call [REDACTED] with Bearer [REDACTED] at postgres://u:[REDACTED]@h/db")
     }
 
+    @Test func theShortestSecretsAreStillFound() throws {
+        let redactor = try Redactor()
+        #expect(redactor.redact("pwd=x") == "pwd=[REDACTED]")
+        #expect(redactor.redact("jwt:y") == "jwt:[REDACTED]")
+        #expect(redactor.redact("://:p@") == "://:[REDACTED]@")
+        #expect(redactor.redact("pwd=") == "pwd=")
+        // A one-letter key added by the user makes three bytes enough.
+        let custom = try Redactor(RedactionConfiguration(additionalKeys: ["k"]))
+        #expect(custom.redact("k=v") == "k=[REDACTED]")
+        #expect(custom.redact("a k=v") == "a k=[REDACTED]")
+    }
+
     @Test func privateKeyBlocksAreRemovedWhole() {
         let pem = "key:\n-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIB\nabc\n-----END EC PRIVATE KEY-----\nafter"
         #expect(redactor.redact(pem) == "key:\n[REDACTED]\nafter")
