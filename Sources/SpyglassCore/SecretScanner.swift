@@ -80,11 +80,15 @@ struct SecretScanner {
                 {
                     return secret
                 }
-                if index == 0 || !isWordByte(text[index - 1]), let value = keyValuePair(at: index) {
+                let tokenEnd = runEnd(from: index + 1, while: isTokenByte)
+                // A key is followed by `.` (a dotted key), a quote, a space, `=` or `:`; most words are not.
+                if tokenEnd < text.count, Self.mayFollowKey(text[tokenEnd]), index == 0 || !isWordByte(text[index - 1]),
+                    let value = keyValuePair(at: index)
+                {
                     return value
                 }
                 // No credential starts inside a run of token characters: skip to its end.
-                index = runEnd(from: index + 1, while: isTokenByte)
+                index = tokenEnd
                 continue
             }
             index += 1
@@ -100,6 +104,15 @@ struct SecretScanner {
         case UInt8(ascii: "s"), UInt8(ascii: "r"), UInt8(ascii: "g"), UInt8(ascii: "x"), UInt8(ascii: "h"),
             UInt8(ascii: "p"), UInt8(ascii: "n"), UInt8(ascii: "A"), UInt8(ascii: "y"), UInt8(ascii: "e"),
             UInt8(ascii: "b"), UInt8(ascii: "B"):
+            true
+        default:
+            false
+        }
+    }
+
+    private static func mayFollowKey(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "."), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: " "), UInt8(ascii: "="), UInt8(ascii: ":"):
             true
         default:
             false
