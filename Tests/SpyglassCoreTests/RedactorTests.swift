@@ -40,6 +40,18 @@ import Testing
         #expect(custom.redact("a k=v") == "a k=[REDACTED]")
     }
 
+    @Test(arguments: [
+        ("db.password=hunter2 next", "db.password=[REDACTED] next"),
+        ("password = hunter2", "password = [REDACTED]"),
+        ("{'secret':'s3cr3t'}", "{'secret':'[REDACTED]'}"),
+        (#"{"api_key": "k-123"}"#, #"{"api_key": "[REDACTED]"}"#),
+        ("x/token:abc/y", "x/token:[REDACTED]"),
+        ("path/v1/jobs/{id} user/agent", "path/v1/jobs/{id} user/agent"),
+    ])
+    func keyValuePairsAreFoundWhateverFollowsTheKey(text: String, expected: String) throws {
+        #expect(try Redactor().redact(text) == expected)
+    }
+
     @Test func privateKeyBlocksAreRemovedWhole() {
         let pem = "key:\n-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIB\nabc\n-----END EC PRIVATE KEY-----\nafter"
         #expect(redactor.redact(pem) == "key:\n[REDACTED]\nafter")
