@@ -67,7 +67,10 @@ final class KeyDecisionCache: Sendable {
     private static func pack(_ key: UnsafeBufferPointer<UInt8>) -> ((UInt64, UInt64, UInt64), Int) {
         var packed: (UInt64, UInt64, UInt64) = (0, 0, 0)
         if let source = key.baseAddress {
-            withUnsafeMutableBytes(of: &packed) { $0.baseAddress!.copyMemory(from: source, byteCount: key.count) }
+            let raw = UnsafeRawPointer(source)
+            packed.0 = raw.loadPaddedWord(count: key.count)
+            if key.count > 8 { packed.1 = (raw + 8).loadPaddedWord(count: key.count - 8) }
+            if key.count > 16 { packed.2 = (raw + 16).loadPaddedWord(count: key.count - 16) }
         }
         var hash = (packed.0 ^ packed.1 &* 0x9E37_79B9_7F4A_7C15 ^ packed.2 &* 0xC2B2_AE3D_27D4_EB4F) &+ UInt64(key.count)
         hash = (hash ^ hash >> 29) &* 0xBF58_476D_1CE4_E5B9

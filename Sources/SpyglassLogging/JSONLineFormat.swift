@@ -69,6 +69,9 @@ final class JSONLineFormat: LineFormat {
             }
             if isSensitive {
                 line.appendJSONString(verbatim: RedactionConfiguration.replacement)
+            } else if case .string(let text) = value {
+                // Most values are strings: written directly, without passing (and copying) the value on.
+                line.appendJSONString(text, policy: policy)
             } else {
                 line.appendJSON(value, policy: policy)
             }

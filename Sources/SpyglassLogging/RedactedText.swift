@@ -67,23 +67,8 @@ extension LineBuffer {
         let escapesQuotes = escaping != .consoleBare
         // Most values are short and need no escape: check them as one padded word and copy them whole.
         if text.count < 8 {
-            // Padded with spaces, which never need an escape; read in at most three loads.
-            let raw = UnsafeRawPointer(base)
-            var word: UInt64 = 0
-            var filled = 0
-            if text.count - filled >= 4 {
-                word = UInt64(raw.loadUnaligned(as: UInt32.self))
-                filled = 4
-            }
-            if text.count - filled >= 2 {
-                word |= UInt64(raw.loadUnaligned(fromByteOffset: filled, as: UInt16.self)) << (filled * 8)
-                filled += 2
-            }
-            if filled < text.count {
-                word |= UInt64(base[filled]) << (filled * 8)
-                filled += 1
-            }
-            word |= 0x2020_2020_2020_2020 << (filled * 8)
+            // Padded with spaces, which never need an escape.
+            let word = UnsafeRawPointer(base).loadPaddedWord(count: text.count) | 0x2020_2020_2020_2020 << (text.count * 8)
             if !Self.wordNeedsEscape(word, escapesQuotes: escapesQuotes) {
                 append(text)
                 return

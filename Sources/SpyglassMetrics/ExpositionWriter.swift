@@ -1,3 +1,5 @@
+import SpyglassCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -127,10 +129,7 @@ struct ExpositionWriter: ~Copyable {
 
     @inline(__always)
     private mutating func write(_ text: String) {
-        if text.utf8.withContiguousStorageIfAvailable({ write($0) }) == nil {
-            var copy = text
-            copy.withUTF8 { write($0) }
-        }
+        text.withUTF8Bytes { write($0) }
     }
 
     private mutating func writeEscapedLabelValue(_ value: String) {

@@ -1,3 +1,5 @@
+import SpyglassCore
+
 /// A fast seeded hash of label values and metric names for the registry's indexes.
 ///
 /// The standard library's `Hasher` (SipHash) costs about as much as the rest of a lookup together. This is a
@@ -11,11 +13,7 @@ struct LabelHasher {
 
     @inline(__always)
     mutating func combine(_ text: String) {
-        // Reading the UTF-8 in place (native and literal strings) avoids copying the string value.
-        if text.utf8.withContiguousStorageIfAvailable({ combine(bytes: $0) }) == nil {
-            var copy = text
-            copy.withUTF8 { combine(bytes: $0) }
-        }
+        text.withUTF8Bytes { combine(bytes: $0) }
     }
 
     @inline(__always)
@@ -27,20 +25,7 @@ struct LabelHasher {
                 mix(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
                 index += 8
             }
-            // The last 0–7 bytes in at most three loads.
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            if bytes.count - index >= 4 {
-                tail = UInt64(raw.loadUnaligned(fromByteOffset: index, as: UInt32.self))
-                shift = 32
-                index += 4
-            }
-            if bytes.count - index >= 2 {
-                tail |= UInt64(raw.loadUnaligned(fromByteOffset: index, as: UInt16.self)) << shift
-                shift += 16
-                index += 2
-            }
-            if index < bytes.count { tail |= UInt64(bytes[index]) << shift }
+            let tail = raw.advanced(by: index).loadPaddedWord(count: bytes.count - index)
             // The tail holds at most 56 bits; the top byte takes the length, so ("ab", "c") and ("a", "bc")
             // differ.
             mix(tail | UInt64(truncatingIfNeeded: bytes.count) << 56)
