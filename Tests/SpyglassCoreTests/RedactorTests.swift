@@ -52,6 +52,27 @@ import Testing
         #expect(try Redactor().redact(text) == expected)
     }
 
+    /// Key decisions are cached in 256 slots; hundreds of keys racing for them from many tasks must never get
+    /// another key's answer.
+    @Test func cachedKeyDecisionsStayCorrectUnderConcurrency() async throws {
+        let redactor = try Redactor()
+        let keys = (0..<600).map { $0.isMultiple(of: 3) ? "user_password_\($0)" : "request_field_\($0)" }
+        let wrong = await withTaskGroup(of: Int.self) { group in
+            for task in 0..<8 {
+                group.addTask {
+                    var wrong = 0
+                    for iteration in 0..<20_000 {
+                        let index = (iteration &* 7 &+ task &* 131) % keys.count
+                        if redactor.isSensitiveKey(keys[index]) != index.isMultiple(of: 3) { wrong += 1 }
+                    }
+                    return wrong
+                }
+            }
+            return await group.reduce(0, +)
+        }
+        #expect(wrong == 0)
+    }
+
     @Test func privateKeyBlocksAreRemovedWhole() {
         let pem = "key:\n-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIB\nabc\n-----END EC PRIVATE KEY-----\nafter"
         #expect(redactor.redact(pem) == "key:\n[REDACTED]\nafter")
