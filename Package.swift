@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "SpyglassCore", targets: ["SpyglassCore"]),
         .library(name: "SpyglassLogging", targets: ["SpyglassLogging"]),
         .library(name: "SpyglassMetrics", targets: ["SpyglassMetrics"]),
+        .library(name: "SpyglassHummingbird", targets: ["SpyglassHummingbird"]),
         .executable(name: "spyglass-demo", targets: ["SpyglassDemo"]),
     ],
     dependencies: [
@@ -24,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
         // Tests use swift-otel's real tracer and metadata provider to prove log–trace correlation.
         .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0"),
     ],
@@ -55,6 +58,19 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "SpyglassHummingbird",
+            dependencies: [
+                "SpyglassCore",
+                "SpyglassMetrics",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "Spyglass",
             dependencies: [
                 "SpyglassCore",
@@ -76,6 +92,12 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Helpers shared by the test targets (not a product).
+        .target(
+            name: "SpyglassTestSupport",
+            dependencies: ["SpyglassLogging", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/SpyglassTestSupport"
+        ),
         .testTarget(
             name: "SpyglassCoreTests",
             dependencies: [
@@ -87,6 +109,7 @@ let package = Package(
             name: "SpyglassLoggingTests",
             dependencies: [
                 "SpyglassLogging",
+                "SpyglassTestSupport",
                 .product(name: "OTel", package: "swift-otel"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
             ]
@@ -96,6 +119,18 @@ let package = Package(
             dependencies: [
                 "SpyglassMetrics",
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ]
+        ),
+        .testTarget(
+            name: "SpyglassHummingbirdTests",
+            dependencies: [
+                "SpyglassHummingbird",
+                "SpyglassTestSupport",
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "OTel", package: "swift-otel"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
             ]

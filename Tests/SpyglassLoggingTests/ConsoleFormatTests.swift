@@ -1,6 +1,7 @@
 import Logging
 import SpyglassCore
 import SpyglassLogging
+import SpyglassTestSupport
 import Testing
 
 @Suite struct ConsoleFormatTests {

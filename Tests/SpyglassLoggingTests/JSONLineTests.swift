@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SpyglassCore
 import SpyglassLogging
+import SpyglassTestSupport
 import Testing
 
 @Suite struct JSONLineTests {

@@ -2,6 +2,7 @@ import Logging
 import OTel
 import SpyglassCore
 import SpyglassLogging
+import SpyglassTestSupport
 import Testing
 import Tracing
 

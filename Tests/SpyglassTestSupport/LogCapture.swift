@@ -1,15 +1,15 @@
-import Foundation
-import Logging
-import SpyglassCore
-import SpyglassLogging
+public import Foundation
+public import Logging
+public import SpyglassCore
+public import SpyglassLogging
 
 /// A real `LogBackend` writing to a temporary file, read back line by line.
-final class LogCapture: Sendable {
-    let backend: LogBackend
+public final class LogCapture: Sendable {
+    public let backend: LogBackend
     private let path: String
     private let fileDescriptor: Int32
 
-    init(_ configure: (inout SpyglassConfiguration) -> Void = { _ in }) throws {
+    public init(_ configure: (inout SpyglassConfiguration) -> Void = { _ in }) throws {
         var configuration = SpyglassConfiguration(serviceName: "test-service", environment: "test", version: "9.9.9")
         configuration.logging.sampling = nil
         configure(&configuration)
@@ -24,19 +24,19 @@ final class LogCapture: Sendable {
         unlink(path)
     }
 
-    func logger(_ label: String = "test", metadataProvider: Logger.MetadataProvider? = nil) -> Logger {
+    public func logger(_ label: String = "test", metadataProvider: Logger.MetadataProvider? = nil) -> Logger {
         Logger(label: label, factory: { backend.makeHandler(label: $0, metadataProvider: metadataProvider) })
     }
 
     /// Every line written so far, as text.
-    func rawLines() throws -> [String] {
+    public func rawLines() throws -> [String] {
         backend.flush()
         let text = try String(contentsOfFile: path, encoding: .utf8)
         return text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
     }
 
     /// Every line written so far, each parsed by Foundation's JSON parser (independent of Spyglass's encoder).
-    func lines() throws -> [[String: Any]] {
+    public func lines() throws -> [[String: Any]] {
         try rawLines().map { line in
             guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
                 throw LineError(line: line)
@@ -45,8 +45,8 @@ final class LogCapture: Sendable {
         }
     }
 
-    struct LineError: Error, CustomStringConvertible {
-        let line: String
-        var description: String { "not a JSON object: \(line)" }
+    public struct LineError: Error, CustomStringConvertible {
+        public let line: String
+        public var description: String { "not a JSON object: \(line)" }
     }
 }

@@ -1,0 +1,30 @@
+/// What ``SpyglassMiddleware`` records and for which requests.
+public struct HTTPInstrumentationConfiguration: Sendable, Hashable {
+    /// Paths that get no metrics, log line or span (they still get a request id): exact paths, or prefixes
+    /// ending in `*` (`/health/*`). Default `/metrics`.
+    public var excludedPaths: [String]
+    /// Whether the `status` label is the status class (`2xx`) instead of the code, to keep series few.
+    /// Default `false`.
+    public var groupsStatusCodes: Bool
+    /// Whether each request gets a server span through the installed tracer. Default `true`.
+    public var tracesRequests: Bool
+
+    /// Creates a configuration; every parameter has the documented default.
+    public init(excludedPaths: [String] = ["/metrics"], groupsStatusCodes: Bool = false, tracesRequests: Bool = true) {
+        self.excludedPaths = excludedPaths
+        self.groupsStatusCodes = groupsStatusCodes
+        self.tracesRequests = tracesRequests
+    }
+
+    /// Whether `path` matches one of ``excludedPaths``.
+    func excludes(_ path: String) -> Bool {
+        excludedPaths.contains { pattern in
+            pattern.hasSuffix("*") ? path.hasPrefix(pattern.dropLast()) : path == pattern
+        }
+    }
+
+    /// The `status` label for `code`.
+    func statusLabel(_ code: Int) -> String {
+        groupsStatusCodes ? "\(code / 100)xx" : String(code)
+    }
+}

@@ -1,0 +1,43 @@
+/// The request id every request carries: the caller's `X-Request-ID` when it is safe to reuse, a new one
+/// otherwise.
+enum RequestID {
+    /// The header the id is read from and echoed on.
+    static let headerName = "X-Request-ID"
+
+    /// `incoming` when it is 1–128 characters of `[A-Za-z0-9._:-]` (DESIGN.md), so it can be logged and echoed
+    /// without escaping or header injection; otherwise a new random id.
+    static func accepting(_ incoming: String?) -> String {
+        if let incoming, isValid(incoming) { return incoming }
+        return generate()
+    }
+
+    static func isValid(_ id: String) -> Bool {
+        let bytes = id.utf8
+        guard (1...128).contains(bytes.count) else { return false }
+        return bytes.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: ":"), UInt8(ascii: "-"):
+                true
+            default:
+                false
+            }
+        }
+    }
+
+    /// 128 random bits as 32 lowercase hex digits.
+    static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let digits: StaticString = "0123456789abcdef"
+        return String(unsafeUninitializedCapacity: 32) { buffer in
+            for half in 0..<2 {
+                var bits = generator.next()
+                for index in 0..<16 {
+                    buffer[half * 16 + index] = digits.utf8Start[Int(bits & 0xF)]
+                    bits >>= 4
+                }
+            }
+            return 32
+        }
+    }
+}
