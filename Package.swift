@@ -86,6 +86,8 @@ let package = Package(
             name: "SpyglassDemo",
             dependencies: [
                 "Spyglass",
+                "SpyglassHummingbird",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

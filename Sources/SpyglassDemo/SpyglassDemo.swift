@@ -3,8 +3,10 @@ import Foundation
 import Hummingbird
 import ServiceLifecycle
 import Spyglass
+import SpyglassHummingbird
+import Synchronization
 
-/// The Spyglass demo service: a small HTTP API whose every request logs with its own request context.
+/// The Spyglass demo service: a small agent/job API, instrumented end to end.
 @main
 struct SpyglassDemo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,10 +21,21 @@ struct SpyglassDemo: AsyncParsableCommand {
     @Option(help: "Port to listen on (0 picks a free one). Default: $PORT, else 8080.")
     var port: Int?
 
+    @Flag(help: "Drive realistic load against this service, so every telemetry view has data.")
+    var traffic = false
+
+    @Option(help: "Milliseconds between the traffic generator's rounds of requests.")
+    var trafficInterval = 200
+
+    @Option(help: "Milliseconds one step of a background job takes.")
+    var jobStepMilliseconds = 300
+
     func validate() throws {
         if let port, !(0...65535).contains(port) {
             throw ValidationError("--port \(port) is out of range: expected 0...65535")
         }
+        guard trafficInterval >= 1 else { throw ValidationError("--traffic-interval \(trafficInterval) must be at least 1 ms") }
+        guard jobStepMilliseconds >= 0 else { throw ValidationError("--job-step-milliseconds must not be negative") }
     }
 
     func run() async throws {
@@ -36,33 +49,32 @@ struct SpyglassDemo: AsyncParsableCommand {
         }
         let logger = Logger(label: "spyglass.demo")
 
-        let router = Router()
-        router.add(middleware: DemoRequestContextMiddleware(logger: logger))
-        // Hummingbird's own swift-metrics instrumentation, recorded by Spyglass's registry.
-        router.add(middleware: MetricsMiddleware())
-        router.get("/metrics") { request, _ in
-            let format = ExpositionFormat(accept: request.headers[.accept])
-            return Response(
-                status: .ok,
-                headers: [.contentType: format.contentType],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: spyglass.metrics.render(format)))
-            )
-        }
+        let router = Router(context: DemoRequestContext.self)
+        // First, so every request gets its id, span, metrics and access log line.
+        router.add(middleware: SpyglassMiddleware(metrics: spyglass.metrics, configuration: HTTPInstrumentationConfiguration(excludedPaths: ["/metrics", "/health"])))
+        let token = ProcessInfo.processInfo.environment["SPYGLASS_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        router.addMetricsEndpoint(spyglass.metrics, authorization: token.map { .bearer(token: $0) })
         router.get("/health") { _, _ in "ok" }
         router.get("/v1/echo/{word}") { _, context in
             let word = try context.parameters.require("word")
             logger.info("echo_requested", metadata: ["word": "\(word)"])
             return word
         }
+        router.addJobRoutes(JobStore(metrics: spyglass.metrics, stepDuration: .milliseconds(jobStepMilliseconds)))
 
+        let trafficTask = Mutex<Task<Void, Never>?>(nil)
+        let trafficInterval = Duration.milliseconds(self.trafficInterval)
+        let traffic = self.traffic
         let app = Application(
             router: router,
             configuration: ApplicationConfiguration(address: .hostname(host, port: listenPort), serverName: "spyglass-demo"),
             onServerRunning: { channel in
-                logger.info(
-                    "server_started",
-                    metadata: ["host": "\(host)", "port": .stringConvertible(channel.localAddress?.port ?? listenPort)]
-                )
+                let boundPort = channel.localAddress?.port ?? listenPort
+                logger.info("server_started", metadata: ["host": "\(host)", "port": .stringConvertible(boundPort)])
+                if traffic {
+                    let generator = TrafficGenerator(port: boundPort, interval: trafficInterval)
+                    trafficTask.withLock { $0 = Task { await generator.run() } }
+                }
             },
             logger: Logger(label: "hummingbird")
         )
@@ -75,6 +87,7 @@ struct SpyglassDemo: AsyncParsableCommand {
             )
         )
         try await group.run()
+        trafficTask.withLock { $0?.cancel() }
         logger.info("shutdown_complete")
         spyglass.flush()
     }
@@ -86,36 +99,5 @@ struct SpyglassDemo: AsyncParsableCommand {
             throw ExitCode(2)
         }
         return port
-    }
-}
-
-/// Binds a request id for each request and logs its completion. (The full Hummingbird integration, with
-/// metrics and tracing, replaces this.)
-struct DemoRequestContextMiddleware<Context: RequestContext>: RouterMiddleware {
-    let logger: Logger
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let requestID = UUID().uuidString.lowercased()
-        let start = ContinuousClock.now
-        return try await SpyglassContext.with({ $0.requestID = requestID }) {
-            var status = 500
-            defer {
-                let elapsed = ContinuousClock.now - start
-                let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
-                logger.info(
-                    "request_completed",
-                    metadata: [
-                        "method": "\(request.method)",
-                        "path": "\(request.uri.path)",
-                        "status": .stringConvertible(status),
-                        "duration_ms": .stringConvertible(milliseconds),
-                    ]
-                )
-            }
-            var response = try await next(request, context)
-            status = response.status.code
-            response.headers[.init("X-Request-ID")!] = requestID
-            return response
-        }
     }
 }

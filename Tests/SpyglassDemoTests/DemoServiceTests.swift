@@ -52,8 +52,8 @@ import FoundationNetworking
         let (textBody, textResponse) = try await URLSession.shared.data(from: metricsURL)
         let text = String(decoding: textBody, as: UTF8.self)
         #expect((textResponse as? HTTPURLResponse)?.value(forHTTPHeaderField: "Content-Type") == "text/plain; version=0.0.4; charset=utf-8")
-        // Hummingbird's swift-metrics counter, recorded through the bridge and namespaced.
-        #expect(text.contains(#"demo_hb_requests_total{http_route="/v1/echo/{word}",http_request_method="GET",http_response_status_code="200"} 1"#))
+        // The Spyglass middleware's counter, namespaced.
+        #expect(text.contains(#"demo_http_requests_total{method="GET",endpoint="/v1/echo/{word}",status="200"} 1"#))
         #expect(text.contains(#"demo_app_info{service="spyglass-demo",version="0.1.0",environment="development"} 1"#))
         #expect(text.contains("\nprocess_resident_memory_bytes "))
         #expect(text.contains(#"demo_spyglass_log_events_dropped_total{reason="sampling"} 0"#))
@@ -76,6 +76,48 @@ import FoundationNetworking
 
         demo.process.terminate()
         #expect(await demo.waitForExit() == 0)
+    }
+
+    @Test func jobsRunInTheBackgroundWithTheCreatingRequestsIDs() async throws {
+        let demo = try DemoProcess(arguments: ["--port", "0", "--job-step-milliseconds", "5"], environment: [:])
+        let started = try json(try await demo.waitForLine { $0.contains("\"server_started\"") })
+        let port = try #require(started["port"] as? Int)
+        let base = "http://127.0.0.1:\(port)"
+
+        var request = URLRequest(url: URL(string: "\(base)/v1/commands")!)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue("req-jobs-1", forHTTPHeaderField: "X-Request-ID")
+        request.httpBody = Data(#"{"kind":"research","prompt":"observability in Swift"}"#.utf8)
+        let (body, response) = try await URLSession.shared.data(for: request)
+        #expect((response as? HTTPURLResponse)?.statusCode == 202)
+        let job = try json(String(decoding: body, as: UTF8.self))
+        let id = try #require(job["id"] as? String)
+        #expect(job["status"] as? String == "queued" || job["status"] as? String == "running")
+
+        let completed = try json(try await demo.waitForLine { $0.contains("\"job_completed\"") && $0.contains(id) })
+        #expect(completed["status"] as? String == "completed")
+        #expect(completed["request_id"] as? String == "req-jobs-1")
+        let (finished, _) = try await URLSession.shared.data(from: URL(string: "\(base)/v1/jobs/\(id)")!)
+        let finishedJob = try json(String(decoding: finished, as: UTF8.self))
+        #expect(finishedJob["status"] as? String == "completed")
+        #expect(finishedJob["progress"] as? Double == 1)
+
+        request.httpBody = Data(#"{"kind":"poetry","prompt":"x"}"#.utf8)
+        let (rejected, rejectedResponse) = try await URLSession.shared.data(for: request)
+        #expect((rejectedResponse as? HTTPURLResponse)?.statusCode == 400)
+        #expect(String(decoding: rejected, as: UTF8.self).contains("not one of research, creative"))
+        var delete = URLRequest(url: URL(string: "\(base)/v1/jobs/job_missing")!)
+        delete.httpMethod = "DELETE"
+        #expect((try await URLSession.shared.data(for: delete).1 as? HTTPURLResponse)?.statusCode == 404)
+
+        demo.process.terminate()
+        #expect(await demo.waitForExit() == 0)
+        let lifecycle = try demo.lines.map(json).filter { $0["job_id"] as? String == id }.compactMap { $0["message"] as? String }
+        #expect(lifecycle.first == "job_created")
+        #expect(lifecycle.contains("job_started"))
+        #expect(lifecycle.filter { $0 == "job_progress" }.count == 5)
+        #expect(lifecycle.last == "job_completed")
     }
 
     @Test func anInvalidSettingStopsStartUpWithOneLine() async throws {

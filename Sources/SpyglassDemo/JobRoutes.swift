@@ -1,0 +1,42 @@
+import Foundation
+import Hummingbird
+import Spyglass
+
+extension Job: ResponseCodable {}
+
+/// `POST /v1/commands` body.
+struct Command: Decodable {
+    let kind: String
+    let prompt: String
+}
+
+struct JobList: ResponseCodable {
+    let jobs: [Job]
+}
+
+extension Router<DemoRequestContext> {
+    /// The demo's agent/job API, in the spirit of the seeds' apps.
+    func addJobRoutes(_ store: JobStore) {
+        post("/v1/commands") { request, context -> EditedResponse<Job> in
+            let command = try await request.decode(as: Command.self, context: context)
+            guard let kind = Job.Kind(rawValue: command.kind) else {
+                throw HTTPError(.badRequest, message: "kind \"\(command.kind)\" is not one of research, creative")
+            }
+            guard !command.prompt.isEmpty, command.prompt.count <= 4_000 else {
+                throw HTTPError(.badRequest, message: "prompt must be 1 to 4000 characters")
+            }
+            return EditedResponse(status: .accepted, response: store.create(kind: kind, prompt: command.prompt))
+        }
+        get("/v1/jobs") { _, _ in JobList(jobs: store.all) }
+        get("/v1/jobs/{id}") { _, context in
+            let id = try context.parameters.require("id")
+            guard let job = store.job(id) else { throw HTTPError(.notFound, message: "no job \(id)") }
+            return job
+        }
+        delete("/v1/jobs/{id}") { _, context -> EditedResponse<Job> in
+            let id = try context.parameters.require("id")
+            guard let job = store.cancel(id) else { throw HTTPError(.notFound, message: "no job \(id)") }
+            return EditedResponse(status: .accepted, response: job)
+        }
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A real Prometheus server (Debian package `prometheus`) scrapes the demo while its traffic generator runs;
+/// PromQL over Prometheus's HTTP API must find request rates and latency quantiles for the demo's endpoints.
+@Suite(.serialized) struct PrometheusScrapeTests {
+    @Test func prometheusScrapesTheDemoAndAnswersPromQL() async throws {
+        let demo = try DemoProcess(arguments: ["--port", "0", "--traffic", "--traffic-interval", "20", "--job-step-milliseconds", "5"], environment: [:])
+        defer { demo.process.terminate() }
+        let started = try JSONSerialization.jsonObject(with: Data(try await demo.waitForLine { $0.contains("\"server_started\"") }.utf8)) as? [String: Any]
+        let demoPort = try #require(started?["port"] as? Int)
+
+        let prometheus = try PrometheusServer(scraping: demoPort)
+        defer { prometheus.stop() }
+
+        let rates = try await prometheus.query("rate(http_requests_total[1m]) > 0", until: { $0.count >= 3 })
+        let endpoints = Set(rates.compactMap { $0.labels["endpoint"] })
+        #expect(endpoints.isSuperset(of: ["/v1/commands", "/v1/jobs", "/v1/jobs/{id}"]))
+
+        let quantiles = try await prometheus.query(
+            "histogram_quantile(0.95, sum by (le, endpoint) (rate(http_request_duration_seconds_bucket[1m])))",
+            until: { results in results.contains { $0.labels["endpoint"] == "/v1/commands" && $0.value.isFinite } }
+        )
+        let commands = try #require(quantiles.first { $0.labels["endpoint"] == "/v1/commands" })
+        #expect(commands.value > 0 && commands.value <= 10)
+    }
+}
+
+/// `prometheus` started on a free loopback port with a one-second scrape of the demo, in a temporary folder.
+final class PrometheusServer {
+    struct Sample {
+        let labels: [String: String]
+        let value: Double
+    }
+
+    let port: Int
+    private let process = Process()
+    private let directory: URL
+
+    init(scraping target: Int) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("prometheus-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let configuration = """
+            global:
+              scrape_interval: 1s
+            scrape_configs:
+              - job_name: spyglass-demo
+                static_configs:
+                  - targets: ["127.0.0.1:\(target)"]
+            """
+        let configurationFile = directory.appendingPathComponent("prometheus.yml")
+        try configuration.write(to: configurationFile, atomically: true, encoding: .utf8)
+        port = try Self.freePort()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/prometheus")
+        process.arguments = [
+            "--config.file=\(configurationFile.path)",
+            "--storage.tsdb.path=\(directory.appendingPathComponent("data").path)",
+            "--web.listen-address=127.0.0.1:\(port)",
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+    }
+
+    func stop() {
+        process.terminate()
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Runs `promql` until `accept` is satisfied by the result, for at most `timeout`. Prometheus can only be
+    /// observed by asking, so this asks every 250 ms.
+    func query(_ promql: String, timeout: Duration = .seconds(60), until accept: ([Sample]) -> Bool) async throws -> [Sample] {
+        var components = URLComponents(string: "http://127.0.0.1:\(port)/api/v1/query")!
+        components.queryItems = [URLQueryItem(name: "query", value: promql)]
+        let deadline = ContinuousClock.now + timeout
+        var last: [Sample] = []
+        while ContinuousClock.now < deadline {
+            if let (data, _) = try? await URLSession.shared.data(from: components.url!),
+                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                let results = (object["data"] as? [String: Any])?["result"] as? [[String: Any]]
+            {
+                last = results.compactMap { result in
+                    guard let labels = result["metric"] as? [String: String], let value = result["value"] as? [Any],
+                        let text = value.last as? String, let number = Double(text)
+                    else { return nil }
+                    return Sample(labels: labels, value: number)
+                }
+                if accept(last) { return last }
+            }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        throw QueryTimedOut(query: promql, last: last.map { "\($0.labels) \($0.value)" })
+    }
+
+    struct QueryTimedOut: Error {
+        let query: String
+        let last: [String]
+    }
+
+    /// A port the kernel just handed out on loopback, free again once the probe socket is closed.
+    static func freePort() throws -> Int {
+        let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(probe) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(probe, $0, length) == 0 && getsockname(probe, $0, &length) == 0 }
+        }
+        guard bound else { throw ProbeFailed() }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    struct ProbeFailed: Error {}
+}
