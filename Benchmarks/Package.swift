@@ -13,6 +13,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         // The registry a Swift server would otherwise pick, measured side by side.
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+        .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
     ],
     targets: [
         .executableTarget(
@@ -35,6 +38,23 @@ let package = Package(
             ],
             path: "Benchmarks/MetricsBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // A plain server for wrk (Benchmarks/http-overhead.sh), not a package-benchmark target.
+        .executableTarget(
+            name: "HTTPOverhead",
+            dependencies: [
+                .product(name: "SpyglassCore", package: "spyglass"),
+                .product(name: "SpyglassLogging", package: "spyglass"),
+                .product(name: "SpyglassMetrics", package: "spyglass"),
+                .product(name: "SpyglassHummingbird", package: "spyglass"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
+            path: "HTTPOverhead"
         ),
     ]
 )

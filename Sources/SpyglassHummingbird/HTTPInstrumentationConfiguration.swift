@@ -8,12 +8,20 @@ public struct HTTPInstrumentationConfiguration: Sendable, Hashable {
     public var groupsStatusCodes: Bool
     /// Whether each request gets a server span through the installed tracer. Default `true`.
     public var tracesRequests: Bool
+    /// Whether each request writes a `request_completed` line. Default `true`.
+    public var logsRequests: Bool
 
     /// Creates a configuration; every parameter has the documented default.
-    public init(excludedPaths: [String] = ["/metrics"], groupsStatusCodes: Bool = false, tracesRequests: Bool = true) {
+    public init(
+        excludedPaths: [String] = ["/metrics"],
+        groupsStatusCodes: Bool = false,
+        tracesRequests: Bool = true,
+        logsRequests: Bool = true
+    ) {
         self.excludedPaths = excludedPaths
         self.groupsStatusCodes = groupsStatusCodes
         self.tracesRequests = tracesRequests
+        self.logsRequests = logsRequests
     }
 
     /// Whether `path` matches one of ``excludedPaths``.

@@ -190,6 +190,7 @@ public struct SpyglassMiddleware<Context: RequestContext>: RouterMiddleware {
                 span.end()
             }
 
+            guard configuration.logsRequests else { return }
             let (seconds, attoseconds) = elapsed.components
             let level: Logger.Level = status >= 500 ? .error : status >= 400 ? .warning : .info
             var metadata: Logger.Metadata = [

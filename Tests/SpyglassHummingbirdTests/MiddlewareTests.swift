@@ -238,6 +238,15 @@ extension Array where Element == ByteBuffer {
         #expect(try subject.completedLines().count == 1)
     }
 
+    @Test func accessLogCanBeTurnedOff() async throws {
+        let subject = try InstrumentedApp(configuration: HTTPInstrumentationConfiguration(logsRequests: false))
+        try await subject.app.test(.live) { client in
+            try await client.execute(uri: "/v1/jobs/1", method: .get) { _ in }
+        }
+        #expect(try subject.completedLines().isEmpty)
+        #expect(subject.metrics().contains(#"http_requests_total{method="GET",endpoint="/v1/jobs/{id}",status="200"} 1"#))
+    }
+
     @Test func metricsEndpointNegotiatesTheFormatAndChecksCredentials() async throws {
         let bearer = try InstrumentedApp(authorization: .bearer(token: "s3cret-token"))
         try await bearer.app.test(.live) { client in
