@@ -8,6 +8,8 @@ extension Job: ResponseCodable {}
 struct Command: Decodable {
     let kind: String
     let prompt: String
+    /// Answer only once the job has finished, with its result (200), instead of at once (202).
+    var wait: Bool?
 }
 
 struct JobList: ResponseCodable {
@@ -25,7 +27,11 @@ extension Router<DemoRequestContext> {
             guard !command.prompt.isEmpty, command.prompt.count <= 4_000 else {
                 throw HTTPError(.badRequest, message: "prompt must be 1 to 4000 characters")
             }
-            return EditedResponse(status: .accepted, response: store.create(kind: kind, prompt: command.prompt))
+            let job = store.create(kind: kind, prompt: command.prompt)
+            guard command.wait == true, let finished = await store.finished(job.id) else {
+                return EditedResponse(status: .accepted, response: job)
+            }
+            return EditedResponse(status: .ok, response: finished)
         }
         get("/v1/jobs") { _, _ in JobList(jobs: store.all) }
         get("/v1/jobs/{id}") { _, context in

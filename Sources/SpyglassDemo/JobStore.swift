@@ -68,6 +68,12 @@ final class JobStore: Sendable {
         return job
     }
 
+    /// Waits until the job `id` has finished (completed, failed or cancelled) and returns it.
+    func finished(_ id: String) async -> Job? {
+        _ = await tasks.withLock { $0[id] }?.result
+        return job(id)
+    }
+
     /// Cancels a queued or running job; `nil` when there is no such job.
     func cancel(_ id: String) -> Job? {
         guard job(id) != nil else { return nil }

@@ -120,6 +120,27 @@ import FoundationNetworking
         #expect(lifecycle.last == "job_completed")
     }
 
+    @Test func sigtermDrainsARequestInFlightBeforeExiting() async throws {
+        let demo = try DemoProcess(arguments: ["--port", "0", "--job-step-milliseconds", "200"], environment: [:])
+        let started = try json(try await demo.waitForLine { $0.contains("\"server_started\"") })
+        let port = try #require(started["port"] as? Int)
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/v1/commands")!)
+        request.httpMethod = "POST"
+        request.httpBody = Data(#"{"kind":"research","prompt":"slow","wait":true}"#.utf8)
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        // The request takes about a second (five 200 ms steps); SIGTERM arrives while it runs.
+        async let answer = URLSession.shared.data(for: request)
+        _ = try await demo.waitForLine { $0.contains("\"job_started\"") }
+        demo.process.terminate()
+        let (body, response) = try await answer
+        #expect((response as? HTTPURLResponse)?.statusCode == 200)
+        #expect(try json(String(decoding: body, as: UTF8.self))["status"] as? String == "completed")
+        #expect(await demo.waitForExit() == 0)
+        let messages = try demo.lines.map(json).compactMap { $0["message"] as? String }
+        #expect(messages.contains("request_completed"))
+        #expect(messages.last == "shutdown_complete")
+    }
+
     @Test func anInvalidSettingStopsStartUpWithOneLine() async throws {
         let demo = try DemoProcess(arguments: ["--port", "0"], environment: ["SPYGLASS_LOG_FORMAT": "xml"])
         #expect(await demo.waitForExit() == 2)
