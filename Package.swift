@@ -76,6 +76,7 @@ let package = Package(
                 "SpyglassCore",
                 "SpyglassLogging",
                 "SpyglassMetrics",
+                "SpyglassHummingbird",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -86,7 +87,6 @@ let package = Package(
             name: "SpyglassDemo",
             dependencies: [
                 "Spyglass",
-                "SpyglassHummingbird",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -2,6 +2,7 @@
 @_exported public import SpyglassCore
 @_exported public import SpyglassLogging
 @_exported public import SpyglassMetrics
+@_exported public import SpyglassHummingbird
 import Metrics
 import Synchronization
 

@@ -3,7 +3,6 @@ import Foundation
 import Hummingbird
 import ServiceLifecycle
 import Spyglass
-import SpyglassHummingbird
 import Synchronization
 
 /// The Spyglass demo service: a small agent/job API, instrumented end to end.

@@ -282,3 +282,17 @@ extension Array where Element == ByteBuffer {
         }
     }
 }
+
+@Suite struct RequestIDTests {
+    @Test func generatedIDsAreValidAndDistinct() {
+        let ids = (0..<100_000).map { _ in RequestID.generate() }
+        #expect(Set(ids).count == ids.count)
+        #expect(ids.allSatisfy { $0.wholeMatch(of: /[0-9a-f]{32}/) != nil })
+        #expect(ids.allSatisfy(RequestID.isValid))
+    }
+
+    @Test(arguments: ["a", "abc-123.def:9_Z", String(repeating: "x", count: 128)])
+    func validIncomingIDsAreKept(id: String) {
+        #expect(RequestID.accepting(id) == id)
+    }
+}
