@@ -38,7 +38,12 @@ struct InstrumentedApp {
         let logs = try LogCapture()
         self.logs = logs
         let router = Router()
-        router.add(middleware: SpyglassMiddleware(metrics: registry, configuration: configuration, logger: logs.logger("spyglass.http"), tracer: tracer))
+        router.add(middleware: SpyglassMiddleware(
+                metrics: registry,
+                configuration: configuration,
+                logger: logs.logger("spyglass.http", metadataProvider: OTel.makeLoggingMetadataProvider()),
+                tracer: tracer
+            ))
         router.addMetricsEndpoint(registry, authorization: authorization)
         let handlerLogger = logs.logger("api")
         router.get("/v1/jobs/{id}") { _, context in
@@ -150,6 +155,11 @@ extension Array where Element == ByteBuffer {
                 }
             }
         }
+        // Same trace, new span: the access line carries the server span, a child of the caller's.
+        let continued = try #require(try subject.completedLines().first { $0["trace_id"] as? String == incomingTrace })
+        let spanID = try #require(continued["span_id"] as? String)
+        #expect(spanID.wholeMatch(of: /[0-9a-f]{16}/) != nil && spanID != "00f067aa0ba902b7")
+        #expect(try subject.completedLines().count == 5)
     }
 
     @Test func requestsWhoseHandlerThrowsAreCountedTimedLoggedAndKeepTheirIDs() async throws {
