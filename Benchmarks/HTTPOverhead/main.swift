@@ -35,7 +35,7 @@ let devNull = open("/dev/null", O_WRONLY)
 var configuration = SpyglassConfiguration(serviceName: "http-overhead", environment: "bench", version: "1")
 configuration.logging.sampling = nil
 let logs = try LogBackend(configuration: configuration, writer: LogWriter(fileDescriptor: devNull))
-LoggingSystem.bootstrap(logs.makeHandler)
+LoggingSystem.bootstrap(logs.makeHandler, metadataProvider: nil)
 
 var otel = OTel.Configuration.default
 otel.traces.exporter = .none

@@ -1,7 +1,7 @@
-public import HTTPTypes
+import HTTPTypes
 public import Hummingbird
 public import Logging
-public import NIOCore
+import NIOCore
 import SpyglassCore
 public import SpyglassMetrics
 public import Tracing
@@ -22,7 +22,8 @@ public import Tracing
 ///   the installed tracer, with OpenTelemetry HTTP attributes; `X-Trace-ID` carries its trace id;
 /// - `http_requests_total`, `http_request_duration_seconds`, `http_request_size_bytes`,
 ///   `http_response_size_bytes` and `http_requests_in_progress` are recorded with the route template as
-///   `endpoint` (`unmatched` when no route matched), after the response body is written;
+///   `endpoint` (`unmatched` when no route matched): when the handler returns for bodies of known length,
+///   after the last byte for streamed ones;
 /// - `request_completed` is logged at info for 1xx–3xx, warning for 4xx and error for 5xx.
 ///
 /// A handler that throws is answered here (with the status an `HTTPResponseError` carries, else 500), so
@@ -54,7 +55,7 @@ public struct SpyglassMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let requestID = RequestID.accepting(request.headers[Self.requestIDHeader])
+        let requestID = RequestID.accepting(request.headers[HeaderNames.requestID])
         var serviceContext = ServiceContext.current ?? .topLevel
         var spyglass = serviceContext.spyglass ?? SpyglassContext()
         spyglass.requestID = requestID
@@ -62,7 +63,7 @@ public struct SpyglassMiddleware<Context: RequestContext>: RouterMiddleware {
         guard !configuration.excludes(request.uri.path) else {
             serviceContext.spyglass = spyglass
             var response = try await ServiceContext.withValue(serviceContext) { try await next(request, context) }
-            response.headers[Self.requestIDHeader] = requestID
+            response.headers[HeaderNames.requestID] = requestID
             return response
         }
 
@@ -90,46 +91,49 @@ public struct SpyglassMiddleware<Context: RequestContext>: RouterMiddleware {
             request: request,
             context: context,
             start: start,
-            serviceContext: serviceContext,
             span: span,
             inProgress: inProgress
         )
 
-        var response: Response
-        do {
-            response = try await ServiceContext.withValue(serviceContext) { try await next(request, context) }
-        } catch {
-            response = Self.response(for: error, request: request, context: context)
-            span?.recordError(error)
-        }
-        response.headers[Self.requestIDHeader] = requestID
-        if let tracer, let span, let traceID = tracer.w3cTraceID(of: span.context) {
-            response.headers[Self.traceIDHeader] = traceID
-        }
-        // Recorded once the body is written: the duration covers it, and streamed bodies are counted.
-        let status = Int(response.status.code)
-        let body = response.body
-        let knownLength = body.contentLength
-        response.body = ResponseBody(contentLength: knownLength) { writer in
+        // Everything below runs with the request's context bound, the access log line included.
+        let requestContext = serviceContext
+        return await ServiceContext.withValue(requestContext) {
+            var response: Response
             do {
-                if let knownLength {
-                    try await body.write(writer)
-                    completion.finish(status: status, responseBytes: knownLength)
-                } else {
-                    let counter = ByteCounter()
-                    try await body.write(CountingResponseBodyWriter(parent: writer, counter: counter))
-                    completion.finish(status: status, responseBytes: counter.count)
-                }
+                response = try await next(request, context)
             } catch {
-                completion.finish(status: status, responseBytes: 0, writeError: error)
-                throw error
+                response = Self.response(for: error, request: request, context: context)
+                span?.recordError(error)
             }
+            response.headers[HeaderNames.requestID] = requestID
+            if let tracer, let span, let traceID = tracer.w3cTraceID(of: span.context) {
+                response.headers[HeaderNames.traceID] = traceID
+            }
+            let status = Int(response.status.code)
+            if let length = response.body.contentLength {
+                // A body of known length is (nearly always) already in memory: record now, and leave
+                // Hummingbird's single-write path for buffers alone.
+                completion.finish(status: status, responseBytes: length)
+            } else {
+                // A stream: recorded once written, so the duration covers it and its bytes are counted. The
+                // body is written after this scope has ended, so the context is bound again for the log line.
+                let body = response.body
+                response.body = ResponseBody { writer in
+                    let counter = ByteCounter()
+                    do {
+                        try await body.write(CountingResponseBodyWriter(parent: writer, counter: counter))
+                        ServiceContext.withValue(requestContext) { completion.finish(status: status, responseBytes: counter.count) }
+                    } catch {
+                        ServiceContext.withValue(requestContext) {
+                            completion.finish(status: status, responseBytes: counter.count, writeError: error)
+                        }
+                        throw error
+                    }
+                }
+            }
+            return response
         }
-        return response
     }
-
-    static var requestIDHeader: HTTPField.Name { HTTPField.Name(RequestID.headerName)! }
-    static var traceIDHeader: HTTPField.Name { HTTPField.Name("X-Trace-ID")! }
 
     /// What Hummingbird would answer for `error`, built here so the request's ids and metrics are kept.
     private static func response(for error: any Error, request: Request, context: Context) -> Response {
@@ -153,13 +157,12 @@ public struct SpyglassMiddleware<Context: RequestContext>: RouterMiddleware {
         return address.ipAddress ?? address.pathname
     }
 
-    /// The part of a request's handling that runs after its response body is written.
+    /// Records a request once its response is complete; runs with the request's context bound.
     private struct Completion: Sendable {
         let middleware: SpyglassMiddleware
         let request: Request
         let context: Context
         let start: ContinuousClock.Instant
-        let serviceContext: ServiceContext
         let span: (any Span)?
         let inProgress: GaugeSeries
 
@@ -205,10 +208,7 @@ public struct SpyglassMiddleware<Context: RequestContext>: RouterMiddleware {
             if let userAgent = request.headers[.userAgent] { metadata["user_agent"] = "\(userAgent)" }
             if let client = SpyglassMiddleware.clientAddress(context) { metadata["client_address"] = "\(client)" }
             if let writeError { metadata["error"] = "\(writeError)" }
-            // The body is written after the handler's task-local values are gone: bind the request's again.
-            ServiceContext.withValue(serviceContext) {
-                middleware.logger.log(level: level, "request_completed", metadata: metadata)
-            }
+            middleware.logger.log(level: level, "request_completed", metadata: metadata)
         }
     }
 }
@@ -231,4 +231,10 @@ private struct CountingResponseBodyWriter: ResponseBodyWriter {
     consuming func finish(_ trailingHeaders: HTTPFields?) async throws {
         try await parent.finish(trailingHeaders)
     }
+}
+
+/// Header names, parsed once (generic types cannot hold stored statics).
+private enum HeaderNames {
+    static let requestID = HTTPField.Name(RequestID.headerName)!
+    static let traceID = HTTPField.Name("X-Trace-ID")!
 }
