@@ -120,6 +120,7 @@ let package = Package(
             name: "SpyglassMetricsTests",
             dependencies: [
                 "SpyglassMetrics",
+                "SpyglassTestSupport",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "OTel", package: "swift-otel"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
@@ -139,7 +140,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SpyglassDemoTests",
-            dependencies: ["Spyglass"]
+            dependencies: ["Spyglass", "SpyglassTestSupport"]
         ),
     ]
 )

@@ -11,16 +11,6 @@ public struct HTTPFieldsExtractor: Extractor {
     }
 }
 
-/// Writes propagation headers into outgoing headers for the installed instrument.
-public struct HTTPFieldsInjector: Injector {
-    public init() {}
-
-    public func inject(_ value: String, forKey key: String, into headers: inout HTTPFields) {
-        guard let name = HTTPField.Name(key) else { return }
-        headers[name] = value
-    }
-}
-
 extension Instrument {
     /// The W3C trace id of the span in `context`, read from the `traceparent` this instrument would send, so it
     /// works with any W3C-propagating tracer; `nil` for one that propagates otherwise (or not at all).

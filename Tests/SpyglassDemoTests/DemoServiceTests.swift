@@ -1,4 +1,5 @@
 import Foundation
+import SpyglassTestSupport
 import Testing
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -57,16 +58,8 @@ import FoundationNetworking
         #expect(text.contains(#"demo_app_info{service="spyglass-demo",version="0.1.0",environment="development"} 1"#))
         #expect(text.contains("\nprocess_resident_memory_bytes "))
         #expect(text.contains(#"demo_spyglass_log_events_dropped_total{reason="sampling"} 0"#))
-        let promtool = Process()
-        promtool.executableURL = URL(fileURLWithPath: "/usr/bin/promtool")
-        promtool.arguments = ["check", "metrics"]
-        let input = Pipe()
-        promtool.standardInput = input
-        try promtool.run()
-        input.fileHandleForWriting.write(textBody)
-        try input.fileHandleForWriting.close()
-        promtool.waitUntilExit()
-        #expect(promtool.terminationStatus == 0)
+        let promtool = try Peers.run(Peers.promtool, ["check", "metrics"], input: Array(textBody))
+        #expect(promtool.status == 0, "promtool: \(promtool.standardOutput) \(promtool.standardError)")
 
         var request = URLRequest(url: metricsURL)
         request.setValue("application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5", forHTTPHeaderField: "Accept")

@@ -1,5 +1,6 @@
 import Foundation
 import SpyglassCore
+import SpyglassTestSupport
 import Testing
 
 @testable import SpyglassMetrics

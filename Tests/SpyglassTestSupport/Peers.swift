@@ -1,0 +1,73 @@
+public import Foundation
+import Synchronization
+
+/// The programs the README's test command installs: promtool from Debian's `prometheus` package and Python's
+/// `prometheus_client` in the repository's `.venv`.
+public enum Peers {
+    public static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    public static var promtool: String {
+        get throws {
+            for candidate in ["/usr/bin/promtool", "/usr/local/bin/promtool"] where FileManager.default.isExecutableFile(atPath: candidate) {
+                return candidate
+            }
+            throw PeerMissing(what: "promtool (Debian package prometheus); scripts/test.sh installs it")
+        }
+    }
+
+    public static var python: String {
+        get throws {
+            let path = repository.appendingPathComponent(".venv/bin/python").path
+            guard FileManager.default.isExecutableFile(atPath: path) else {
+                throw PeerMissing(what: ".venv with prometheus_client; scripts/test.sh creates it")
+            }
+            return path
+        }
+    }
+
+    public struct PeerMissing: Error, CustomStringConvertible {
+        public let what: String
+        public var description: String { "missing test peer: \(what)" }
+    }
+
+    public struct Output: Sendable {
+        public let status: Int32
+        public let standardOutput: String
+        public let standardError: String
+    }
+
+    /// Runs `executable` with `input` on its standard input and waits for it to exit.
+    public static func run(_ executable: String, _ arguments: [String], input: [UInt8]) throws -> Output {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let stdin = Pipe()
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        // Read both pipes while writing, so a chatty child cannot block on a full pipe.
+        let group = DispatchGroup()
+        let outputs = Mutex<(Data, Data)>((Data(), Data()))
+        DispatchQueue.global().async(group: group) {
+            let data = stdout.fileHandleForReading.readDataToEndOfFile()
+            outputs.withLock { $0.0 = data }
+        }
+        DispatchQueue.global().async(group: group) {
+            let data = stderr.fileHandleForReading.readDataToEndOfFile()
+            outputs.withLock { $0.1 = data }
+        }
+        stdin.fileHandleForWriting.write(Data(input))
+        try stdin.fileHandleForWriting.close()
+        group.wait()
+        process.waitUntilExit()
+        let (out, err) = outputs.withLock { $0 }
+        return Output(
+            status: process.terminationStatus,
+            standardOutput: String(decoding: out, as: UTF8.self),
+            standardError: String(decoding: err, as: UTF8.self)
+        )
+    }
+}
