@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "SpyglassCore", targets: ["SpyglassCore"]),
         .library(name: "SpyglassLogging", targets: ["SpyglassLogging"]),
         .library(name: "SpyglassMetrics", targets: ["SpyglassMetrics"]),
+        .library(name: "SpyglassStore", targets: ["SpyglassStore"]),
+        .library(name: "SpyglassTracing", targets: ["SpyglassTracing"]),
         .library(name: "SpyglassHummingbird", targets: ["SpyglassHummingbird"]),
         .executable(name: "spyglass-demo", targets: ["SpyglassDemo"]),
     ],
@@ -27,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
+        .package(url: "https://github.com/swift-otel/swift-w3c-trace-context.git", from: "1.0.0"),
         // Tests use swift-otel's real tracer and metadata provider to prove log–trace correlation.
         .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0"),
     ],
@@ -58,6 +61,23 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "SpyglassStore",
+            dependencies: ["SpyglassCore", .product(name: "Tracing", package: "swift-distributed-tracing")],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "SpyglassTracing",
+            dependencies: [
+                "SpyglassCore",
+                "SpyglassStore",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
+                .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "SpyglassHummingbird",
             dependencies: [
                 "SpyglassCore",
@@ -76,6 +96,9 @@ let package = Package(
                 "SpyglassCore",
                 "SpyglassLogging",
                 "SpyglassMetrics",
+                "SpyglassStore",
+                "SpyglassTracing",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 "SpyglassHummingbird",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
@@ -130,12 +153,25 @@ let package = Package(
             name: "SpyglassHummingbirdTests",
             dependencies: [
                 "SpyglassHummingbird",
+                "SpyglassCore",
+                "SpyglassStore",
+                "SpyglassTracing",
                 "SpyglassTestSupport",
                 .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "OTel", package: "swift-otel"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ]
+        ),
+        .testTarget(
+            name: "SpyglassTracingTests",
+            dependencies: [
+                "SpyglassCore",
+                "SpyglassTracing",
+                "SpyglassStore",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
             ]
         ),
         .testTarget(

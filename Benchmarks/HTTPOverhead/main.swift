@@ -4,46 +4,60 @@ import Logging
 import Metrics
 import OTel
 import Prometheus
+import ServiceLifecycle
 import SpyglassCore
 import SpyglassHummingbird
 import SpyglassLogging
 import SpyglassMetrics
+import SpyglassStore
+import SpyglassTracing
 import Tracing
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-// The server `http-overhead.sh` measures with wrk: one route, in one of four set-ups.
+// The server `http-overhead.sh` measures with wrk: one route, in one of these set-ups.
 //
 //   bare         Hummingbird alone
 //   hummingbird  Hummingbird's own LogRequestsMiddleware, MetricsMiddleware (swift-prometheus) and TracingMiddleware
-//   metrics      Spyglass middleware with metrics only (request ids, no span, no access log)
-//   full         Spyglass middleware: ids, metrics, access log, a span per request (swift-otel, 100% sampling)
+//                (swift-otel's tracer): what a Hummingbird user would otherwise pick
+//   metrics      Spyglass middleware, metrics only (`.metricsOnly`: no request ids, span or access log)
+//   untraced     Spyglass middleware without spans: ids, metrics, access log
+//   full         Spyglass middleware: ids, metrics, access log, a span per request (100% sampling) kept in process by
+//                SpyglassTracer, the tracer `Spyglass.bootstrap` installs; log lines carry its trace ids
+//   full-otel    the same with swift-otel's tracer (no exporter), as when spans are exported
+//   otel         Hummingbird's TracingMiddleware alone with swift-otel's tracer: what its span per request costs
 //
-// Every set-up logs through the same Spyglass JSON handler into /dev/null and traces with the same swift-otel
-// tracer (no exporter), so the comparison is the middleware's own work.
+// Every set-up logs through the same Spyglass JSON handler into /dev/null, so the comparison is the middleware's
+// and the tracer's own work.
 
 let arguments = CommandLine.arguments
-guard arguments.count == 3, let port = Int(arguments[2]) else {
-    print("usage: HTTPOverhead bare|hummingbird|metrics|full PORT")
+let modes = ["bare", "hummingbird", "metrics", "untraced", "full", "full-otel", "otel"]
+guard arguments.count == 3, modes.contains(arguments[1]), let port = Int(arguments[2]) else {
+    print("usage: HTTPOverhead \(modes.joined(separator: "|")) PORT")
     exit(2)
 }
 let mode = arguments[1]
-
-let devNull = open("/dev/null", O_WRONLY)
-var configuration = SpyglassConfiguration(serviceName: "http-overhead", environment: "bench", version: "1")
-configuration.logging.sampling = nil
-let logs = try LogBackend(configuration: configuration, writer: LogWriter(fileDescriptor: devNull))
-LoggingSystem.bootstrap(logs.makeHandler, metadataProvider: nil)
 
 var otel = OTel.Configuration.default
 otel.traces.exporter = .none
 otel.traces.sampler = .alwaysOn
 otel.metrics.enabled = false
 otel.logs.enabled = false
-let tracing = try OTel.makeTracingBackend(configuration: otel)
-InstrumentationSystem.bootstrap(tracing.factory)
+let otelTracing = try OTel.makeTracingBackend(configuration: otel)
+let spyglassTracer = SpyglassTracer(store: SpanStore(capacity: 10_000))
+let usesSpyglassTracer = mode == "full"
+InstrumentationSystem.bootstrap(usesSpyglassTracer ? spyglassTracer : otelTracing.factory)
+
+let devNull = open("/dev/null", O_WRONLY)
+var configuration = SpyglassConfiguration(serviceName: "http-overhead", environment: "bench", version: "1")
+configuration.logging.sampling = nil
+let logs = try LogBackend(configuration: configuration, writer: LogWriter(fileDescriptor: devNull))
+LoggingSystem.bootstrap(
+    logs.makeHandler,
+    metadataProvider: usesSpyglassTracer ? SpyglassTracer.loggingMetadataProvider : OTel.makeLoggingMetadataProvider()
+)
 
 let registry = MetricRegistry()
 let router = Router()
@@ -56,15 +70,20 @@ case "hummingbird":
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: TracingMiddleware())
 case "metrics":
-    router.add(middleware: SpyglassMiddleware(metrics: registry, configuration: HTTPInstrumentationConfiguration(tracesRequests: false, logsRequests: false)))
-case "full":
+    router.add(middleware: SpyglassMiddleware(metrics: registry, configuration: .metricsOnly))
+case "full", "full-otel":
     router.add(middleware: SpyglassMiddleware(metrics: registry))
+case "untraced":
+    router.add(middleware: SpyglassMiddleware(metrics: registry, configuration: HTTPInstrumentationConfiguration(tracesRequests: false)))
+case "otel":
+    router.add(middleware: TracingMiddleware())
 default:
-    print("unknown mode \(mode): expected bare, hummingbird, metrics or full")
-    exit(2)
+    break
 }
 router.get("/v1/jobs/{id}") { _, context in
     "{\"id\":\"\(context.parameters.get("id") ?? "")\",\"status\":\"completed\"}"
 }
 let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), logger: Logger(label: "server"))
-try await app.runService()
+// swift-otel's tracer is a service: it hands finished spans to its processor only while running.
+let services = ServiceGroup(services: [otelTracing.service, app], gracefulShutdownSignals: [.sigterm], logger: Logger(label: "services"))
+try await services.run()

@@ -3,6 +3,9 @@
 @_exported public import SpyglassLogging
 @_exported public import SpyglassMetrics
 @_exported public import SpyglassHummingbird
+@_exported public import SpyglassStore
+@_exported public import SpyglassTracing
+import Tracing
 import Metrics
 import Synchronization
 
@@ -17,16 +20,18 @@ import Synchronization
 public enum Spyglass {
     private static let bootstrapped = Atomic<Bool>(false)
 
-    /// Applies `environment` over `configuration`, installs the Spyglass log handler as swift-log's backend and
+    /// Applies `environment` over `configuration`, installs the Spyglass log handler as swift-log's backend,
     /// a ``MetricRegistry`` as swift-metrics' backend (with process metrics, `app_info` and
-    /// `spyglass_log_events_dropped_total`), and returns the service that flushes the logs at shutdown.
+    /// `spyglass_log_events_dropped_total`) and, unless tracing is turned off, a ``SpyglassTracer`` keeping spans
+    /// in process as swift-distributed-tracing's tracer; returns the service that flushes the logs at shutdown.
     ///
     /// - Parameters:
     ///   - configuration: settings from code; every variable set in `environment` overrides them.
     ///   - environment: where `SPYGLASS_*`, `OTEL_*`, `APP_*` and `LOG_LEVEL` are read from. Pass `[:]` to
     ///     ignore the process environment.
-    ///   - metadataProvider: supplies trace context to every log line and metric exemplar, e.g. swift-otel's
-    ///     `OTel.makeLoggingMetadataProvider()`.
+    ///   - metadataProvider: supplies trace context to every log line and metric exemplar; `nil` (the default)
+    ///     uses the installed ``SpyglassTracer``'s. Pass swift-otel's `OTel.makeLoggingMetadataProvider()` with
+    ///     tracing turned off and swift-otel's tracer installed.
     /// - Throws: ``ConfigurationError`` naming the variable, its value and what is allowed;
     ///   ``BootstrapError/alreadyBootstrapped`` on a second call (swift-log and swift-metrics can be
     ///   bootstrapped only once).
@@ -45,6 +50,12 @@ public enum Spyglass {
         guard bootstrapped.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else {
             throw BootstrapError.alreadyBootstrapped
         }
+        let spans = SpanStore(capacity: resolved.tracing.storeCapacity)
+        var metadataProvider = metadataProvider
+        if resolved.tracing.isEnabled {
+            InstrumentationSystem.bootstrap(SpyglassTracer(store: spans, sampler: resolved.tracing.sampler))
+            metadataProvider = metadataProvider ?? SpyglassTracer.loggingMetadataProvider
+        }
         LoggingSystem.bootstrap(backend.makeHandler, metadataProvider: metadataProvider)
         let metrics = MetricRegistry(
             configuration: resolved.metrics,
@@ -59,7 +70,7 @@ public enum Spyglass {
             labels: [("reason", "sampling")]
         ) { Double(backend.droppedBySampling) }
         MetricsSystem.bootstrap(SpyglassMetricsFactory(registry: metrics))
-        return SpyglassService(configuration: resolved, logging: backend, metrics: metrics)
+        return SpyglassService(configuration: resolved, logging: backend, metrics: metrics, spans: spans)
     }
 }
 

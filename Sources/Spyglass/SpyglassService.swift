@@ -2,6 +2,7 @@ public import ServiceLifecycle
 public import SpyglassCore
 public import SpyglassLogging
 public import SpyglassMetrics
+public import SpyglassStore
 
 /// The running part of Spyglass, for a ServiceLifecycle `ServiceGroup`.
 ///
@@ -14,11 +15,14 @@ public struct SpyglassService: Service {
     public let logging: LogBackend
     /// The registry installed as swift-metrics' backend; render it for `GET /metrics`.
     public let metrics: MetricRegistry
+    /// The spans the installed ``SpyglassTracer`` finished most recently (empty when tracing is turned off).
+    public let spans: SpanStore
 
-    init(configuration: SpyglassConfiguration, logging: LogBackend, metrics: MetricRegistry) {
+    init(configuration: SpyglassConfiguration, logging: LogBackend, metrics: MetricRegistry, spans: SpanStore) {
         self.configuration = configuration
         self.logging = logging
         self.metrics = metrics
+        self.spans = spans
     }
 
     /// Waits for graceful shutdown (or cancellation), then flushes the logs.

@@ -26,6 +26,8 @@ public struct SpyglassConfiguration: Sendable, Hashable {
     public var logging: LoggingConfiguration
     /// Metric naming and limits. See ``MetricsConfiguration``.
     public var metrics: MetricsConfiguration
+    /// Tracing and sampling. See ``TracingConfiguration``.
+    public var tracing: TracingConfiguration
 
     /// Creates a configuration from code; the environment is applied later by ``applyingEnvironment(_:)``.
     public init(
@@ -33,13 +35,15 @@ public struct SpyglassConfiguration: Sendable, Hashable {
         environment: String = "development",
         version: String = "unknown",
         logging: LoggingConfiguration = LoggingConfiguration(),
-        metrics: MetricsConfiguration = MetricsConfiguration()
+        metrics: MetricsConfiguration = MetricsConfiguration(),
+        tracing: TracingConfiguration = TracingConfiguration()
     ) {
         self.serviceName = serviceName
         self.environment = environment
         self.version = version
         self.logging = logging
         self.metrics = metrics
+        self.tracing = tracing
     }
 
     /// This configuration with every variable set in `environment` applied over it.
@@ -102,6 +106,12 @@ public struct SpyglassConfiguration: Sendable, Hashable {
                 throw variable.error(allowed: "a whole number of series, at least 1")
             }
             result.metrics.seriesLimit = limit
+        }
+        if let variable = reader.first("OTEL_SDK_DISABLED") {
+            result.tracing.isEnabled = try !variable.boolean()
+        }
+        if let variable = reader.first("OTEL_TRACES_SAMPLER") {
+            result.tracing.sampler = try TraceSampler.parse(name: variable.value, argument: reader.first("OTEL_TRACES_SAMPLER_ARG")?.value)
         }
         return result
     }

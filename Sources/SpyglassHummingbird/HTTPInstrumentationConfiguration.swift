@@ -3,6 +3,9 @@ public struct HTTPInstrumentationConfiguration: Sendable, Hashable {
     /// Paths that get no metrics, log line or span (they still get a request id): exact paths, or prefixes
     /// ending in `*` (`/health/*`). Default `/metrics`.
     public var excludedPaths: [String]
+    /// Whether each request gets an `X-Request-ID`: the caller's when valid, else a new one, bound in
+    /// ``SpyglassContext`` for the request's log lines and echoed on the response. Default `true`.
+    public var assignsRequestIDs: Bool
     /// Whether the `status` label is the status class (`2xx`) instead of the code, to keep series few.
     /// Default `false`.
     public var groupsStatusCodes: Bool
@@ -14,14 +17,21 @@ public struct HTTPInstrumentationConfiguration: Sendable, Hashable {
     /// Creates a configuration; every parameter has the documented default.
     public init(
         excludedPaths: [String] = ["/metrics"],
+        assignsRequestIDs: Bool = true,
         groupsStatusCodes: Bool = false,
         tracesRequests: Bool = true,
         logsRequests: Bool = true
     ) {
         self.excludedPaths = excludedPaths
+        self.assignsRequestIDs = assignsRequestIDs
         self.groupsStatusCodes = groupsStatusCodes
         self.tracesRequests = tracesRequests
         self.logsRequests = logsRequests
+    }
+
+    /// Metrics alone: no request ids, spans or access log lines, for services that get those elsewhere.
+    public static var metricsOnly: HTTPInstrumentationConfiguration {
+        HTTPInstrumentationConfiguration(assignsRequestIDs: false, tracesRequests: false, logsRequests: false)
     }
 
     /// Whether `path` matches one of ``excludedPaths``.

@@ -1,4 +1,4 @@
-import Synchronization
+import SpyglassCore
 
 /// The request id every request carries: the caller's `X-Request-ID` when it is safe to reuse, a new one
 /// otherwise.
@@ -28,32 +28,11 @@ enum RequestID {
     }
 
     /// 32 lowercase hex digits, unique within the process and unpredictable across processes.
-    ///
-    /// Ids are not secrets, and the system generator costs a system call per 64 bits on Linux: each id is a
-    /// process-wide counter, offset by a random seed drawn once, passed through SplitMix64's mixer.
     static func generate() -> String {
-        let sequence = counter.add(1, ordering: .relaxed).newValue
-        let digits: StaticString = "0123456789abcdef"
-        return String(unsafeUninitializedCapacity: 32) { buffer in
-            for half in 0..<2 {
-                var bits = mix(seed &+ (sequence &* 2 &+ UInt64(half)) &* 0x9E37_79B9_7F4A_7C15)
-                for index in 0..<16 {
-                    buffer[half * 16 + index] = digits.utf8Start[Int(bits & 0xF)]
-                    bits >>= 4
-                }
-            }
+        String(unsafeUninitializedCapacity: 32) { buffer in
+            Hex.write(UniqueID.next(), into: buffer, at: 0)
+            Hex.write(UniqueID.next(), into: buffer, at: 16)
             return 32
         }
-    }
-
-    private static let seed = UInt64.random(in: .min ... .max)
-    private static let counter = Atomic<UInt64>(0)
-
-    /// SplitMix64's finaliser: a bijection that spreads every input bit over the output.
-    private static func mix(_ value: UInt64) -> UInt64 {
-        var value = value
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
     }
 }

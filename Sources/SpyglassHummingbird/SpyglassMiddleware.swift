@@ -29,16 +29,16 @@ public import Tracing
 /// A handler that throws is answered here (with the status an `HTTPResponseError` carries, else 500), so
 /// failed requests are timed, counted, logged and still echo their ids.
 public struct SpyglassMiddleware<Context: RequestContext>: RouterMiddleware {
-    private let metrics: HTTPMetrics
-    private let configuration: HTTPInstrumentationConfiguration
-    private let logger: Logger
-    private let tracer: (any Tracer)?
+    private let recorder: HTTPRequestRecorder
+    /// Whether the client address is read: the context can hold one and a span or log line wants it. Decided once,
+    /// because a failed cast to a protocol costs a conformance lookup on every request.
+    private let readsClientAddress: Bool
 
     /// Creates the middleware.
     ///
     /// - Parameters:
     ///   - metrics: the registry the HTTP metrics are declared in.
-    ///   - configuration: exclusions, status grouping, tracing.
+    ///   - configuration: exclusions, status grouping, what is recorded.
     ///   - logger: where `request_completed` lines go.
     ///   - tracer: the tracer for server spans and trace propagation; `nil` (the default) uses whichever tracer
     ///     is installed in `InstrumentationSystem` when the request arrives.
@@ -48,85 +48,51 @@ public struct SpyglassMiddleware<Context: RequestContext>: RouterMiddleware {
         logger: Logger = Logger(label: "spyglass.http"),
         tracer: (any Tracer)? = nil
     ) {
-        self.metrics = HTTPMetrics(registry: metrics)
-        self.configuration = configuration
-        self.logger = logger
-        self.tracer = tracer
+        recorder = HTTPRequestRecorder(metrics: HTTPMetrics(registry: metrics), configuration: configuration, logger: logger, tracer: tracer)
+        readsClientAddress = Context.self is any RemoteAddressRequestContext.Type && (configuration.tracesRequests || configuration.logsRequests)
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let requestID = RequestID.accepting(request.headers[HeaderNames.requestID])
-        var serviceContext = ServiceContext.current ?? .topLevel
-        var spyglass = serviceContext.spyglass ?? SpyglassContext()
-        spyglass.requestID = requestID
+        let configuration = recorder.configuration
+        let path = request.uri.path
+        let requestID = configuration.assignsRequestIDs ? RequestID.accepting(request.headers[HTTPHeaderNames.requestID]) : nil
 
-        guard !configuration.excludes(request.uri.path) else {
-            serviceContext.spyglass = spyglass
-            var response = try await ServiceContext.withValue(serviceContext) { try await next(request, context) }
-            response.headers[HeaderNames.requestID] = requestID
+        guard !configuration.excludes(path) else {
+            guard let requestID else { return try await next(request, context) }
+            var response = try await SpyglassContext.with({ $0.requestID = requestID }) { try await next(request, context) }
+            response.headers[HTTPHeaderNames.requestID] = requestID
             return response
         }
 
-        let start = ContinuousClock.now
-        let method = request.method.rawValue
-        let inProgress = metrics.inProgress.labels(method)
-        inProgress.increment()
-
-        let tracer = configuration.tracesRequests ? (self.tracer ?? InstrumentationSystem.tracer) : nil
-        tracer?.extract(request.headers, into: &serviceContext, using: HTTPFieldsExtractor())
-        serviceContext.spyglass = spyglass
-        let span = tracer?.startAnySpan(method, context: serviceContext, ofKind: .server)
-        if let span {
-            span.updateAttributes { attributes in
-                attributes["http.request.method"] = method
-                attributes["url.path"] = request.uri.path
-                attributes["url.scheme"] = request.uri.scheme?.rawValue ?? "http"
-                attributes["user_agent.original"] = request.headers[.userAgent]
-                attributes["client.address"] = Self.clientAddress(context)
-            }
-            serviceContext = span.context
-        }
-        let completion = Completion(
-            middleware: self,
-            request: request,
-            context: context,
-            start: start,
-            span: span,
-            inProgress: inProgress
-        )
-
+        let clientAddress = readsClientAddress ? Self.clientAddress(context) : nil
+        let recording = recorder.begin(request: request, path: path, clientAddress: clientAddress, requestID: requestID)
         // Everything below runs with the request's context bound, the access log line included.
-        let requestContext = serviceContext
-        return await ServiceContext.withValue(requestContext) {
+        return await recording.withContext {
             var response: Response
             do {
                 response = try await next(request, context)
             } catch {
                 response = Self.response(for: error, request: request, context: context)
-                span?.recordError(error)
+                recording.span?.recordError(error)
             }
-            response.headers[HeaderNames.requestID] = requestID
-            if let tracer, let span, let traceID = tracer.w3cTraceID(of: span.context) {
-                response.headers[HeaderNames.traceID] = traceID
-            }
+            recording.echoIDs(into: &response.headers)
             let status = Int(response.status.code)
+            let endpoint = Self.endpoint(of: context)
             if let length = response.body.contentLength {
                 // A body of known length is (nearly always) already in memory: record now, and leave
                 // Hummingbird's single-write path for buffers alone.
-                completion.finish(status: status, responseBytes: length)
+                recording.finish(status: status, responseBytes: length, endpoint: endpoint)
             } else {
                 // A stream: recorded once written, so the duration covers it and its bytes are counted. The
-                // body is written after this scope has ended, so the context is bound again for the log line.
+                // body is written after this scope has ended.
                 let body = response.body
                 response.body = ResponseBody { writer in
                     let counter = ByteCounter()
                     do {
                         try await body.write(CountingResponseBodyWriter(parent: writer, counter: counter))
-                        ServiceContext.withValue(requestContext) { completion.finish(status: status, responseBytes: counter.count) }
+                        recording.finishInContext(status: status, responseBytes: counter.count, endpoint: endpoint)
                     } catch {
-                        ServiceContext.withValue(requestContext) {
-                            completion.finish(status: status, responseBytes: counter.count, writeError: error)
-                        }
+                        recording.finishInContext(status: status, responseBytes: counter.count, endpoint: endpoint, writeError: error)
                         throw error
                     }
                 }
@@ -143,73 +109,16 @@ public struct SpyglassMiddleware<Context: RequestContext>: RouterMiddleware {
         return Response(status: .internalServerError)
     }
 
-    static var unmatched: String { "unmatched" }
-
     /// The route template that handled the request; `unmatched` when none did (Hummingbird's router then
     /// records `NotFound`, which no template can be: templates start with `/`).
     static func endpoint(of context: Context) -> String {
-        guard let path = context.endpointPath, path.hasPrefix("/") else { return unmatched }
+        guard let path = context.endpointPath, path.hasPrefix("/") else { return HTTPMetrics.unmatchedEndpoint }
         return path
     }
 
     static func clientAddress(_ context: Context) -> String? {
         guard let address = (context as? any RemoteAddressRequestContext)?.remoteAddress else { return nil }
         return address.ipAddress ?? address.pathname
-    }
-
-    /// Records a request once its response is complete; runs with the request's context bound.
-    private struct Completion: Sendable {
-        let middleware: SpyglassMiddleware
-        let request: Request
-        let context: Context
-        let start: ContinuousClock.Instant
-        let span: (any Span)?
-        let inProgress: GaugeSeries
-
-        func finish(status: Int, responseBytes: Int, writeError: (any Error)? = nil) {
-            let elapsed = ContinuousClock.now - start
-            let configuration = middleware.configuration
-            let metrics = middleware.metrics
-            let method = request.method.rawValue
-            let endpoint = SpyglassMiddleware.endpoint(of: context)
-            let statusLabel = configuration.statusLabel(status)
-            let requestBytes = request.headers[.contentLength].flatMap { Int($0) } ?? 0
-
-            metrics.requests.labels(method, endpoint, statusLabel).increment()
-            metrics.duration.labels(method, endpoint, statusLabel).observe(elapsed)
-            metrics.requestSize.labels(method, endpoint).observe(Double(requestBytes))
-            metrics.responseSize.labels(method, endpoint, statusLabel).observe(Double(responseBytes))
-            inProgress.decrement()
-
-            if let span {
-                span.operationName = "\(method) \(endpoint)"
-                span.updateAttributes { attributes in
-                    if endpoint != SpyglassMiddleware.unmatched { attributes["http.route"] = endpoint }
-                    attributes["http.response.status_code"] = status
-                    attributes["http.response.body.size"] = responseBytes
-                }
-                if status >= 500 { span.setStatus(SpanStatus(code: .error)) }
-                if let writeError { span.recordError(writeError) }
-                span.end()
-            }
-
-            guard configuration.logsRequests else { return }
-            let (seconds, attoseconds) = elapsed.components
-            let level: Logger.Level = status >= 500 ? .error : status >= 400 ? .warning : .info
-            var metadata: Logger.Metadata = [
-                "method": "\(method)",
-                "endpoint": "\(endpoint)",
-                "path": "\(request.uri.path)",
-                "status": .stringConvertible(status),
-                "duration_ms": .stringConvertible(Double(seconds) * 1000 + Double(attoseconds) / 1e15),
-                "request_size": .stringConvertible(requestBytes),
-                "response_size": .stringConvertible(responseBytes),
-            ]
-            if let userAgent = request.headers[.userAgent] { metadata["user_agent"] = "\(userAgent)" }
-            if let client = SpyglassMiddleware.clientAddress(context) { metadata["client_address"] = "\(client)" }
-            if let writeError { metadata["error"] = "\(writeError)" }
-            middleware.logger.log(level: level, "request_completed", metadata: metadata)
-        }
     }
 }
 
@@ -231,10 +140,4 @@ private struct CountingResponseBodyWriter: ResponseBodyWriter {
     consuming func finish(_ trailingHeaders: HTTPFields?) async throws {
         try await parent.finish(trailingHeaders)
     }
-}
-
-/// Header names, parsed once (generic types cannot hold stored statics).
-private enum HeaderNames {
-    static let requestID = HTTPField.Name(RequestID.headerName)!
-    static let traceID = HTTPField.Name("X-Trace-ID")!
 }

@@ -9,7 +9,7 @@ import Synchronization
 ///
 /// A reader that probes an old table can miss an entry added since; callers treat a miss as "take the slow
 /// path", which looks again under their own lock.
-final class AppendOnlyIndex<Entry: AnyObject & Sendable>: Sendable {
+package final class AppendOnlyIndex<Entry: AnyObject & Sendable>: Sendable {
     /// Slots hold unretained references as bit patterns (0 for empty): `WriterState.entries` keeps every entry
     /// alive, and plain integer atomics keep the read path free of generic runtime calls.
     private final class Table: @unchecked Sendable {
@@ -58,7 +58,7 @@ final class AppendOnlyIndex<Entry: AnyObject & Sendable>: Sendable {
     private let current: Atomic<UInt>
     private let writer: Mutex<WriterState>
 
-    init(initialCapacity: Int = 16) {
+    package init(initialCapacity: Int = 16) {
         let table = Table(capacity: max(2, initialCapacity.nextPowerOfTwo))
         current = Atomic(UInt(bitPattern: Unmanaged.passUnretained(table).toOpaque()))
         writer = Mutex(WriterState(tables: [table]))
@@ -66,14 +66,14 @@ final class AppendOnlyIndex<Entry: AnyObject & Sendable>: Sendable {
 
     /// The entry stored under `hash` that `matches` accepts, if there is one.
     @inline(__always)
-    func first(hash: Int, where matches: (Entry) -> Bool) -> Entry? {
+    package func first(hash: Int, where matches: (Entry) -> Bool) -> Entry? {
         withFirst(hash: hash, where: matches) { $0 }
     }
 
     /// `body` applied to the entry stored under `hash` that `matches` accepts, without retaining the entry;
     /// `nil` when there is none.
     @inline(__always)
-    func withFirst<Result>(hash: Int, where matches: (Entry) -> Bool, _ body: (Entry) -> Result?) -> Result? {
+    package func withFirst<Result>(hash: Int, where matches: (Entry) -> Bool, _ body: (Entry) -> Result?) -> Result? {
         let bits = current.load(ordering: .acquiring)
         let table = Unmanaged<Table>.fromOpaque(UnsafeRawPointer(bitPattern: bits).unsafelyUnwrapped)
         guard let entry = table._withUnsafeGuaranteedRef({ $0.first(hash: hash, where: matches) }) else { return nil }
@@ -81,7 +81,7 @@ final class AppendOnlyIndex<Entry: AnyObject & Sendable>: Sendable {
     }
 
     /// Adds `entry` under `hash`. The caller has checked, under its own lock, that no equal entry exists.
-    func insert(_ entry: Entry, hash: Int) {
+    package func insert(_ entry: Entry, hash: Int) {
         writer.withLock { state in
             state.entries.append((hash, entry))
             let table = state.tables[state.tables.count - 1]
@@ -97,7 +97,7 @@ final class AppendOnlyIndex<Entry: AnyObject & Sendable>: Sendable {
     }
 
     /// How many entries the index holds.
-    var count: Int { writer.withLock { $0.entries.count } }
+    package var count: Int { writer.withLock { $0.entries.count } }
 }
 
 extension Int {

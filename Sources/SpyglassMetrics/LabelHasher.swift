@@ -5,14 +5,16 @@ import SpyglassCore
 /// The standard library's `Hasher` (SipHash) costs about as much as the rest of a lookup together. This is a
 /// multiply–xorshift hash over eight bytes at a time, seeded randomly per process so that label values
 /// chosen to collide cannot be prepared in advance; and the series limit bounds how long any probe can get.
-struct LabelHasher {
+package struct LabelHasher {
     private static let seed = UInt64.random(in: .min ... .max)
     private static let multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
 
     private var state = LabelHasher.seed
 
+    package init() {}
+
     @inline(__always)
-    mutating func combine(_ text: String) {
+    package mutating func combine(_ text: String) {
         text.withUTF8Bytes { combine(bytes: $0) }
     }
 
@@ -42,7 +44,7 @@ struct LabelHasher {
 
     /// The hash: the state through MurmurHash3's 64-bit finaliser.
     @inline(__always)
-    func finalize() -> Int {
+    package func finalize() -> Int {
         var value = state
         value ^= value >> 33
         value &*= 0xFF51_AFD7_ED55_8CCD
@@ -52,7 +54,7 @@ struct LabelHasher {
         return Int(truncatingIfNeeded: value)
     }
 
-    static func hash(_ values: some Sequence<String>) -> Int {
+    package static func hash(_ values: some Sequence<String>) -> Int {
         var hasher = LabelHasher()
         for value in values { hasher.combine(value) }
         return hasher.finalize()

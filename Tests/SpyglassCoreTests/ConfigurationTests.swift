@@ -16,6 +16,32 @@ import Testing
         #expect(configuration.logging.flushInterval == .milliseconds(100))
         #expect(configuration.metrics.namespace == nil)
         #expect(configuration.metrics.seriesLimit == 2000)
+        #expect(configuration.tracing.isEnabled)
+        #expect(configuration.tracing.sampler == .alwaysOn)
+        #expect(configuration.tracing.sampler.followsParent)
+        #expect(configuration.tracing.storeCapacity == 10_000)
+    }
+
+    @Test func tracingFollowsOpenTelemetrysVariables() throws {
+        func sampler(_ name: String, _ argument: String? = nil) throws(ConfigurationError) -> TraceSampler {
+            var environment = ["OTEL_TRACES_SAMPLER": name]
+            environment["OTEL_TRACES_SAMPLER_ARG"] = argument
+            return try SpyglassConfiguration().applyingEnvironment(environment).tracing.sampler
+        }
+        #expect(try sampler("always_on") == TraceSampler(root: .always, followsParent: false))
+        #expect(try sampler("always_off") == TraceSampler(root: .never, followsParent: false))
+        #expect(try sampler("traceidratio", "0.25") == TraceSampler(root: .ratio(0.25), followsParent: false))
+        #expect(try sampler("parentbased_always_on") == .alwaysOn)
+        #expect(try sampler("parentbased_always_off") == .alwaysOff)
+        #expect(try sampler("ParentBased_TraceIdRatio", " 0.1 ") == .ratio(0.1))
+        #expect(try sampler("parentbased_traceidratio") == .alwaysOn)   // the argument defaults to 1
+        #expect(try !SpyglassConfiguration().applyingEnvironment(["OTEL_SDK_DISABLED": "true"]).tracing.isEnabled)
+        do {
+            _ = try sampler("traceidratio", "1.5")
+            Issue.record("a ratio above 1 was accepted")
+        } catch {
+            #expect(error.description == #"OTEL_TRACES_SAMPLER_ARG="1.5" is invalid: expected a ratio from 0 to 1"#)
+        }
     }
 
     @Test func environmentOverridesCode() throws {
@@ -81,6 +107,8 @@ import Testing
         ("SPYGLASS_METRICS_NAMESPACE", "9lives", "[a-zA-Z_:][a-zA-Z0-9_:]*"),
         ("SPYGLASS_METRICS_SERIES_LIMIT", "0", "at least 1"),
         ("SPYGLASS_METRICS_SERIES_LIMIT", "many", "at least 1"),
+        ("OTEL_TRACES_SAMPLER", "sometimes", "parentbased_traceidratio"),
+        ("OTEL_SDK_DISABLED", "maybe", "true, false"),
     ])
     func invalidValuesNameTheVariableTheValueAndWhatIsAllowed(variable: String, value: String, allowedFragment: String) {
         do {

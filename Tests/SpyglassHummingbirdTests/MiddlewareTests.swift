@@ -6,8 +6,11 @@ import InMemoryTracing
 import Logging
 import NIOCore
 import OTel
+import SpyglassCore
 import SpyglassMetrics
+import SpyglassStore
 import SpyglassTestSupport
+import SpyglassTracing
 import Testing
 import Tracing
 
@@ -24,6 +27,13 @@ let otelTracer: any Tracer = {
 
 struct Failure: Error {}
 
+/// Binds `user_id` for everything after it, as an authentication middleware would.
+struct BindUser<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        try await SpyglassContext.with({ $0.userID = "user-7" }) { try await next(request, context) }
+    }
+}
+
 /// An app with the Spyglass middleware in front of a few routes, its registry and its captured logs.
 struct InstrumentedApp {
     let registry = MetricRegistry()
@@ -33,7 +43,8 @@ struct InstrumentedApp {
     init(
         configuration: HTTPInstrumentationConfiguration = HTTPInstrumentationConfiguration(),
         authorization: MetricsAuthorization? = nil,
-        tracer: any Tracer = otelTracer
+        tracer: any Tracer = otelTracer,
+        metadataProvider: Logger.MetadataProvider = OTel.makeLoggingMetadataProvider()
     ) throws {
         let logs = try LogCapture()
         self.logs = logs
@@ -41,7 +52,7 @@ struct InstrumentedApp {
         router.add(middleware: SpyglassMiddleware(
                 metrics: registry,
                 configuration: configuration,
-                logger: logs.logger("spyglass.http", metadataProvider: OTel.makeLoggingMetadataProvider()),
+                logger: logs.logger("spyglass.http", metadataProvider: metadataProvider),
                 tracer: tracer
             ))
         router.addMetricsEndpoint(registry, authorization: authorization)
@@ -207,6 +218,30 @@ extension Array where Element == ByteBuffer {
         #expect(tracer.performedContextExtractions.count == 3)
     }
 
+    @Test func spyglassTracerKeepsEachRequestsSpanAndItsLogLineCarriesTheTrace() async throws {
+        let spans = SpanStore(capacity: 100)
+        let subject = try InstrumentedApp(tracer: SpyglassTracer(store: spans), metadataProvider: SpyglassTracer.loggingMetadataProvider)
+        let traceID = try await subject.app.test(.live) { client in
+            try await client.execute(
+                uri: "/v1/jobs/42",
+                method: .get,
+                headers: [.init("traceparent")!: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"]
+            ) { $0.headers[.init("X-Trace-ID")!] }
+        }
+        #expect(traceID == "4bf92f3577b34da6a3ce929d0e0e4736")
+        let span = try #require(spans.spans().first)
+        #expect(span.operationName == "GET /v1/jobs/{id}")
+        #expect(span.kind == .server)
+        #expect(span.traceIDHex == "4bf92f3577b34da6a3ce929d0e0e4736")
+        #expect(span.parentSpanID == 0x00f0_67aa_0ba9_02b7)
+        #expect(span.attributes["http.route"]?.toSpanAttribute() == "/v1/jobs/{id}")
+        #expect(span.attributes["http.response.status_code"]?.toSpanAttribute() == 200)
+        #expect(span.attributes["url.path"]?.toSpanAttribute() == "/v1/jobs/42")
+        let completed = try #require(try subject.completedLines().first)
+        #expect(completed["trace_id"] as? String == "4bf92f3577b34da6a3ce929d0e0e4736")
+        #expect(completed["span_id"] as? String == span.spanIDHex)
+    }
+
     @Test func unmatchedPathsShareOneSeries() async throws {
         let subject = try InstrumentedApp()
         try await subject.app.test(.live) { client in
@@ -257,6 +292,34 @@ extension Array where Element == ByteBuffer {
         #expect(subject.metrics().contains(#"http_requests_total{method="GET",endpoint="/v1/jobs/{id}",status="200"} 1"#))
     }
 
+    @Test func metricsOnlyRecordsMetricsAndLeavesTheCallersContextAlone() async throws {
+        let registry = MetricRegistry()
+        let logs = try LogCapture()
+        let tracer = InMemoryTracer()
+        let router = Router()
+        // An outer middleware binds a context; metrics-only binds none of its own, so the handler still sees it.
+        router.add(middleware: BindUser())
+        router.add(middleware: SpyglassMiddleware(metrics: registry, configuration: .metricsOnly, logger: logs.logger("spyglass.http"), tracer: tracer))
+        router.get("/v1/user") { _, _ in SpyglassContext.current.userID ?? "none" }
+        router.get("/v1/crash") { _, _ -> String in throw Failure() }
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            try await client.execute(uri: "/v1/user", method: .get, headers: [.init("X-Request-ID")!: "caller-id"]) { response in
+                #expect(String(buffer: response.body) == "user-7")
+                #expect(response.headers[.init("X-Request-ID")!] == nil)
+                #expect(response.headers[.init("X-Trace-ID")!] == nil)
+            }
+            try await client.execute(uri: "/v1/crash", method: .get) { #expect($0.status == .internalServerError) }
+        }
+        let metrics = String(decoding: registry.render(), as: UTF8.self)
+        #expect(metrics.contains(#"http_requests_total{method="GET",endpoint="/v1/user",status="200"} 1"#))
+        #expect(metrics.contains(#"http_requests_total{method="GET",endpoint="/v1/crash",status="500"} 1"#))
+        #expect(metrics.contains(#"http_request_duration_seconds_count{method="GET",endpoint="/v1/crash",status="500"} 1"#))
+        #expect(metrics.contains(#"http_requests_in_progress{method="GET"} 0"#))
+        #expect(tracer.finishedSpans.isEmpty)
+        #expect(try logs.lines().filter { $0["message"] as? String == "request_completed" }.isEmpty)
+    }
+
     @Test func metricsEndpointNegotiatesTheFormatAndChecksCredentials() async throws {
         let bearer = try InstrumentedApp(authorization: .bearer(token: "s3cret-token"))
         try await bearer.app.test(.live) { client in
@@ -290,6 +353,25 @@ extension Array where Element == ByteBuffer {
                 #expect($0.status == .unauthorized)
             }
         }
+    }
+}
+
+@Suite struct HTTPMetricsTests {
+    @Test func routeSeriesAreSharedAndStillRecordPastTheCacheLimit() {
+        let registry = MetricRegistry(configuration: MetricsConfiguration(seriesLimit: 10_000))
+        let metrics = HTTPMetrics(registry: registry)
+        #expect(metrics.series(method: "GET", endpoint: "/a", status: "200") === metrics.series(method: "GET", endpoint: "/a", status: "200"))
+        #expect(metrics.series(method: "GET", endpoint: "/a", status: "200") !== metrics.series(method: "GET", endpoint: "/a", status: "404"))
+        // Label values that only differ in where one ends and the next begins are different series.
+        #expect(metrics.series(method: "GET", endpoint: "/ab", status: "200") !== metrics.series(method: "GET", endpoint: "/a", status: "b200"))
+        for index in 0..<(HTTPMetrics.cachedRouteLimit + 10) {
+            metrics.series(method: "GET", endpoint: "/route/\(index)", status: "200").requests.increment()
+        }
+        let beyond = "/route/\(HTTPMetrics.cachedRouteLimit + 5)"
+        metrics.series(method: "GET", endpoint: beyond, status: "200").requests.increment()
+        let text = String(decoding: registry.render(), as: UTF8.self)
+        #expect(text.contains(#"http_requests_total{method="GET",endpoint="\#(beyond)",status="200"} 2"#))
+        #expect(text.contains(#"http_requests_total{method="GET",endpoint="/route/0",status="200"} 1"#))
     }
 }
 

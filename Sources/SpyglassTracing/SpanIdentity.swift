@@ -1,0 +1,82 @@
+public import Instrumentation
+import SpyglassCore
+import W3CTraceContext
+
+/// The W3C identity of the active span, as carried in `ServiceContext`: what child spans continue and what
+/// `traceparent` propagates.
+public struct SpanIdentity: Sendable, Hashable {
+    /// The trace id's high 64 bits (the first 16 hex digits).
+    public var traceIDHigh: UInt64
+    /// The trace id's low 64 bits.
+    public var traceIDLow: UInt64
+    public var spanID: UInt64
+    /// Whether the span is recorded (W3C `sampled` flag).
+    public var isSampled: Bool
+    /// Whether the identity came from another process (`traceparent`) rather than a span started here.
+    public var isRemote: Bool
+    /// The vendor entries of `tracestate`, passed on unchanged.
+    public var traceState: String?
+
+    public init(traceIDHigh: UInt64, traceIDLow: UInt64, spanID: UInt64, isSampled: Bool, isRemote: Bool = false, traceState: String? = nil) {
+        self.traceIDHigh = traceIDHigh
+        self.traceIDLow = traceIDLow
+        self.spanID = spanID
+        self.isSampled = isSampled
+        self.isRemote = isRemote
+        self.traceState = traceState
+    }
+
+    /// Parses W3C `traceparent` (and `tracestate`); `nil` when `traceparent` is malformed or all-zero.
+    public init?(traceparent: String, tracestate: String?) {
+        guard let parsed = try? TraceContext(traceParentHeaderValue: traceparent, traceStateHeaderValue: tracestate) else {
+            return nil
+        }
+        let trace = withUnsafeBytes(of: parsed.traceID.bytes) { ($0.loadUnaligned(as: UInt64.self), $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) }
+        let span = withUnsafeBytes(of: parsed.spanID.bytes) { $0.loadUnaligned(as: UInt64.self) }
+        guard trace != (0, 0), span != 0 else { return nil }
+        self.init(
+            traceIDHigh: UInt64(bigEndian: trace.0),
+            traceIDLow: UInt64(bigEndian: trace.1),
+            spanID: UInt64(bigEndian: span),
+            isSampled: parsed.flags.contains(.sampled),
+            isRemote: true,
+            traceState: parsed.traceStateHeaderValue.flatMap { $0.isEmpty ? nil : $0 }
+        )
+    }
+
+    /// The trace id as 32 lowercase hex digits (`trace_id` in logs, `X-Trace-ID`).
+    public var traceIDHex: String { Hex.digits(traceIDHigh) + Hex.digits(traceIDLow) }
+    /// The span id as 16 lowercase hex digits.
+    public var spanIDHex: String { Hex.digits(spanID) }
+
+    /// `00-{trace id}-{span id}-{flags}`.
+    public var traceparent: String {
+        String(unsafeUninitializedCapacity: 55) { buffer in
+            let dash = UInt8(ascii: "-"), zero = UInt8(ascii: "0")
+            buffer[0] = zero
+            buffer[1] = zero
+            buffer[2] = dash
+            Hex.write(traceIDHigh, into: buffer, at: 3)
+            Hex.write(traceIDLow, into: buffer, at: 19)
+            buffer[35] = dash
+            Hex.write(spanID, into: buffer, at: 36)
+            buffer[52] = dash
+            buffer[53] = zero
+            buffer[54] = isSampled ? UInt8(ascii: "1") : zero
+            return 55
+        }
+    }
+}
+
+extension ServiceContext {
+    /// The identity of the active span started by a ``SpyglassTracer``, or of the caller's span after `extract`.
+    public var spanIdentity: SpanIdentity? {
+        get { self[SpanIdentityKey.self] }
+        set { self[SpanIdentityKey.self] = newValue }
+    }
+}
+
+private enum SpanIdentityKey: ServiceContextKey {
+    typealias Value = SpanIdentity
+    static let nameOverride: String? = "spyglass-span"
+}

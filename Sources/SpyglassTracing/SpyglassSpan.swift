@@ -1,0 +1,106 @@
+public import Instrumentation
+import SpyglassStore
+import Synchronization
+public import Tracing
+
+/// A span started by ``SpyglassTracer``. When it ends, a sampled span becomes a `SpanRecord` in the tracer's
+/// store (once, however often `end` is called); a span that was not sampled records nothing but still carries
+/// its identity, so the trace propagates.
+public final class SpyglassSpan: Span, Sendable {
+    private struct State {
+        var operationName: String
+        var attributes = SpanAttributes()
+        var events: [SpanEvent] = []
+        var links: [SpanRecord.Link] = []
+        var status: SpanStatus?
+        var isEnded = false
+    }
+
+    public let context: ServiceContext
+    public let identity: SpanIdentity
+    public let kind: SpanKind
+    /// The parent span's id, `nil` for a root span.
+    public let parentSpanID: UInt64?
+    public let isRecording: Bool
+    let startNanoseconds: UInt64
+    private let store: SpanStore
+    private let state: Mutex<State>
+
+    init(
+        operationName: String,
+        context: ServiceContext,
+        identity: SpanIdentity,
+        kind: SpanKind,
+        parentSpanID: UInt64?,
+        startNanoseconds: UInt64,
+        store: SpanStore
+    ) {
+        self.context = context
+        self.identity = identity
+        self.kind = kind
+        self.parentSpanID = parentSpanID
+        self.startNanoseconds = startNanoseconds
+        self.store = store
+        isRecording = identity.isSampled
+        state = Mutex(State(operationName: operationName))
+    }
+
+    public var operationName: String {
+        get { state.withLock { $0.operationName } }
+        set { state.withLock { $0.operationName = newValue } }
+    }
+
+    public var attributes: SpanAttributes {
+        get { state.withLock { $0.attributes } }
+        set {
+            guard isRecording else { return }
+            state.withLock { $0.attributes = newValue }
+        }
+    }
+
+    public func setStatus(_ status: SpanStatus) {
+        guard isRecording else { return }
+        state.withLock { $0.status = status }
+    }
+
+    public func addEvent(_ event: SpanEvent) {
+        guard isRecording else { return }
+        state.withLock { $0.events.append(event) }
+    }
+
+    public func recordError<Instant: TracerInstant>(_ error: any Error, attributes: SpanAttributes, at instant: @autoclosure () -> Instant) {
+        guard isRecording else { return }
+        var attributes = attributes
+        attributes["exception.type"] = String(reflecting: type(of: error))
+        attributes["exception.message"] = String(describing: error)
+        addEvent(SpanEvent(name: "exception", at: instant(), attributes: attributes))
+    }
+
+    public func addLink(_ link: SpanLink) {
+        guard isRecording, let linked = link.context.spanIdentity else { return }
+        let record = SpanRecord.Link(traceIDHigh: linked.traceIDHigh, traceIDLow: linked.traceIDLow, spanID: linked.spanID)
+        state.withLock { $0.links.append(record) }
+    }
+
+    public func end<Instant: TracerInstant>(at instant: @autoclosure () -> Instant) {
+        guard isRecording, let finished = state.withLock({ state -> State? in
+            guard !state.isEnded else { return nil }
+            state.isEnded = true
+            return state
+        }) else { return }
+        store.append(SpanRecord(
+            traceIDHigh: identity.traceIDHigh,
+            traceIDLow: identity.traceIDLow,
+            spanID: identity.spanID,
+            parentSpanID: parentSpanID,
+            operationName: finished.operationName,
+            kind: kind,
+            startNanosecondsSinceEpoch: startNanoseconds,
+            endNanosecondsSinceEpoch: instant().nanosecondsSinceEpoch,
+            status: finished.status,
+            attributes: finished.attributes,
+            events: finished.events,
+            links: finished.links
+        ))
+    }
+}
