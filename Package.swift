@@ -57,6 +57,7 @@ let package = Package(
                 "SpyglassCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
             ],
             swiftSettings: strictSettings
         ),
@@ -143,6 +144,7 @@ let package = Package(
             name: "SpyglassMetricsTests",
             dependencies: [
                 "SpyglassMetrics",
+                "SpyglassCore",
                 "SpyglassTestSupport",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "OTel", package: "swift-otel"),

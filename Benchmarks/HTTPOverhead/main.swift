@@ -56,7 +56,7 @@ configuration.logging.sampling = nil
 let logs = try LogBackend(configuration: configuration, writer: LogWriter(fileDescriptor: devNull))
 LoggingSystem.bootstrap(
     logs.makeHandler,
-    metadataProvider: usesSpyglassTracer ? SpyglassTracer.loggingMetadataProvider : OTel.makeLoggingMetadataProvider()
+    metadataProvider: usesSpyglassTracer ? nil : OTel.makeLoggingMetadataProvider()
 )
 
 let registry = MetricRegistry()

@@ -29,9 +29,9 @@ public enum Spyglass {
     ///   - configuration: settings from code; every variable set in `environment` overrides them.
     ///   - environment: where `SPYGLASS_*`, `OTEL_*`, `APP_*` and `LOG_LEVEL` are read from. Pass `[:]` to
     ///     ignore the process environment.
-    ///   - metadataProvider: supplies trace context to every log line and metric exemplar; `nil` (the default)
-    ///     uses the installed ``SpyglassTracer``'s. Pass swift-otel's `OTel.makeLoggingMetadataProvider()` with
-    ///     tracing turned off and swift-otel's tracer installed.
+    ///   - metadataProvider: supplies trace context to every log line and metric exemplar when another tracer
+    ///     than Spyglass's is installed (tracing turned off, swift-otel's tracer installed: pass
+    ///     `OTel.makeLoggingMetadataProvider()`). `nil` (the default): the spans of Spyglass's tracer.
     /// - Throws: ``ConfigurationError`` naming the variable, its value and what is allowed;
     ///   ``BootstrapError/alreadyBootstrapped`` on a second call (swift-log and swift-metrics can be
     ///   bootstrapped only once).
@@ -51,15 +51,13 @@ public enum Spyglass {
             throw BootstrapError.alreadyBootstrapped
         }
         let spans = SpanStore(capacity: resolved.tracing.storeCapacity)
-        var metadataProvider = metadataProvider
         if resolved.tracing.isEnabled {
             InstrumentationSystem.bootstrap(SpyglassTracer(store: spans, sampler: resolved.tracing.sampler))
-            metadataProvider = metadataProvider ?? SpyglassTracer.loggingMetadataProvider
         }
         LoggingSystem.bootstrap(backend.makeHandler, metadataProvider: metadataProvider)
         let metrics = MetricRegistry(
             configuration: resolved.metrics,
-            exemplars: metadataProvider.map(ExemplarSource.metadataProvider),
+            exemplars: metadataProvider.map(ExemplarSource.metadataProvider) ?? .activeSpan,
             logger: Logger(label: "spyglass.metrics")
         )
         metrics.registerProcessMetrics()

@@ -44,8 +44,8 @@ final class ConsoleLineFormat: LineFormat {
                 if let value { fields.append((key, .string(value))) }
             }
         }
-        if let traceID = record.traceID { fields.append(("trace_id", traceID)) }
-        if let spanID = record.spanID { fields.append(("span_id", spanID)) }
+        if let traceID = record.traceID ?? record.span.map({ .string($0.traceIDHex) }) { fields.append(("trace_id", traceID)) }
+        if let spanID = record.spanID ?? record.span.map({ .string($0.spanIDHex) }) { fields.append(("span_id", spanID)) }
         var metadata: [(String, Logger.MetadataValue)] = []
         record.forEachMetadata { key, value in
             metadata.append((record.isReserved(key) ? "metadata." + key : key, value))

@@ -40,10 +40,19 @@ final class JSONLineFormat: LineFormat {
         if let traceID = record.traceID {
             line.append(ascii: ",\"trace_id\":")
             line.appendJSON(traceID, policy: policy)
+        } else if let span = record.span {
+            line.append(ascii: ",\"trace_id\":\"")
+            line.append(hex: span.traceIDHigh)
+            line.append(hex: span.traceIDLow)
+            line.append(UInt8(ascii: "\""))
         }
         if let spanID = record.spanID {
             line.append(ascii: ",\"span_id\":")
             line.appendJSON(spanID, policy: policy)
+        } else if let span = record.span {
+            line.append(ascii: ",\"span_id\":\"")
+            line.append(hex: span.spanID)
+            line.append(UInt8(ascii: "\""))
         }
         if let context = record.context {
             appendField("request_id", context.requestID, into: &line)

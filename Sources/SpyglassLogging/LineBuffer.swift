@@ -46,6 +46,16 @@ struct LineBuffer: ~Copyable {
     }
 
     /// Appends the decimal digits of `value`.
+    /// Appends `value` as 16 lowercase hex digits (a span id, half a trace id).
+    mutating func append(hex value: UInt64) {
+        let digits: StaticString = "0123456789abcdef"
+        var shift = 60
+        while shift >= 0 {
+            append(digits.utf8Start[Int((value >> UInt64(shift)) & 0xF)])
+            shift -= 4
+        }
+    }
+
     mutating func append(decimal value: Int) {
         if value < 0 {
             append(UInt8(ascii: "-"))

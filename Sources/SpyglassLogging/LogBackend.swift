@@ -9,12 +9,13 @@ import Instrumentation
 ///
 /// ```swift
 /// let backend = try LogBackend(configuration: configuration, writer: .standardOutput())
-/// LoggingSystem.bootstrap(backend.makeHandler, metadataProvider: OTel.makeLoggingMetadataProvider())
+/// LoggingSystem.bootstrap(backend.makeHandler)
 /// ```
 ///
-/// The metadata provider is how trace context arrives: whichever tracer is installed (swift-otel's provider
-/// yields `trace_id` and `span_id` of the span active in `ServiceContext.current`), those keys become the
-/// line's `trace_id` and `span_id` fields.
+/// A line written inside a span of Spyglass's tracer carries the span's `trace_id` and `span_id`, read straight
+/// from `ServiceContext.current` and written without building any metadata. With another tracer, pass its
+/// metadata provider (swift-otel's `OTel.makeLoggingMetadataProvider()`): the `trace_id` and `span_id` keys it
+/// yields become the line's fields, taking precedence.
 public final class LogBackend: Sendable {
     /// The configuration the backend was built from.
     public let configuration: LoggingConfiguration
@@ -68,13 +69,15 @@ public final class LogBackend: Sendable {
         if let sampler, !sampler.shouldWrite(level: event.level, message: message, nowNanoseconds: timestamp.nanosecondsSinceEpoch) {
             return
         }
+        let serviceContext = ServiceContext.current
         let record = LogRecord(
             timestamp: timestamp,
             level: event.level,
             label: label,
             message: message,
             error: event.error,
-            context: ServiceContext.current?.spyglass,
+            context: serviceContext?.spyglass,
+            span: serviceContext?.spanIdentity,
             eventMetadata: event.metadata,
             handlerMetadata: handlerMetadata,
             providerMetadata: metadataProvider?.get() ?? [:],

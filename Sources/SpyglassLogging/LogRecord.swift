@@ -15,6 +15,8 @@ struct LogRecord {
     let message: String
     let error: (any Error)?
     let context: SpyglassContext?
+    /// The active span started by Spyglass's tracer; its ids are written unless the provider supplied others.
+    let span: SpanIdentity?
     let eventMetadata: Logger.Metadata?
     let handlerMetadata: Logger.Metadata
     /// What the logger's metadata provider returned (for example swift-otel's trace and span ids).

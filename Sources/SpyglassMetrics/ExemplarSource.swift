@@ -1,4 +1,6 @@
+import Instrumentation
 public import Logging
+import SpyglassCore
 
 #if canImport(Glibc)
 import Glibc
@@ -8,9 +10,9 @@ import Darwin
 
 /// Where metrics find the sampled span that is active when a value is recorded, to attach it as an exemplar.
 ///
-/// Exemplars link a point on a latency chart to the trace that produced it. Spyglass reads the span through
-/// swift-log's metadata provider, the same way log lines get `trace_id` and `span_id`, so metrics need no
-/// tracing library of their own:
+/// Exemplars link a point on a latency chart to the trace that produced it. With Spyglass's tracer the span is
+/// read from `ServiceContext` (``activeSpan``); with another tracer, through swift-log's metadata provider, the
+/// same way log lines get `trace_id` and `span_id`, so metrics need no tracing library of their own:
 ///
 /// ```swift
 /// let registry = MetricRegistry(exemplars: .metadataProvider(OTel.makeLoggingMetadataProvider()))
@@ -26,6 +28,14 @@ public struct ExemplarSource: Sendable {
 
     /// Reads `trace_id` and `span_id` from `provider`; a span whose `trace_flags` lack the sampled bit is
     /// skipped, since its trace will not be found in any backend.
+    /// The sampled span of Spyglass's tracer active in `ServiceContext.current`.
+    public static var activeSpan: ExemplarSource {
+        ExemplarSource {
+            guard let span = ServiceContext.current?.spanIdentity, span.isSampled else { return nil }
+            return ExemplarSpan(traceID: span.traceIDHex, spanID: span.spanIDHex)
+        }
+    }
+
     public static func metadataProvider(_ provider: Logger.MetadataProvider) -> ExemplarSource {
         ExemplarSource {
             let metadata = provider.get()

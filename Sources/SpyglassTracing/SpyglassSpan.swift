@@ -1,4 +1,5 @@
 public import Instrumentation
+public import SpyglassCore
 import SpyglassStore
 import Synchronization
 public import Tracing

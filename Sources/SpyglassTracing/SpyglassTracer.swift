@@ -1,11 +1,10 @@
 public import Instrumentation
-public import Logging
 public import SpyglassCore
 public import SpyglassStore
 public import Tracing
 
 /// A tracer that keeps finished spans in process, in a ``SpanStore``: tracing that needs no collector, for the
-/// built-in dashboard and for the trace ids in logs.
+/// built-in dashboard. Log lines and exemplars written inside its spans carry their trace and span ids.
 ///
 /// It propagates W3C Trace Context (`traceparent`, `tracestate`), so traces continue across services, and
 /// samples with a ``TraceSampler``. Install it like any tracer:
@@ -68,14 +67,6 @@ public final class SpyglassTracer: Tracer, Sendable {
     }
 
     public func forceFlush() {}
-
-    /// Puts the active span's `trace_id` and `span_id` on every log line (and exemplar) written inside it.
-    public static var loggingMetadataProvider: Logger.MetadataProvider {
-        Logger.MetadataProvider {
-            guard let identity = ServiceContext.current?.spanIdentity else { return [:] }
-            return ["trace_id": .string(identity.traceIDHex), "span_id": .string(identity.spanIDHex)]
-        }
-    }
 
     public func extract<Carrier, Extract: Extractor>(
         _ carrier: Carrier,

@@ -44,7 +44,7 @@ struct InstrumentedApp {
         configuration: HTTPInstrumentationConfiguration = HTTPInstrumentationConfiguration(),
         authorization: MetricsAuthorization? = nil,
         tracer: any Tracer = otelTracer,
-        metadataProvider: Logger.MetadataProvider = OTel.makeLoggingMetadataProvider()
+        metadataProvider: Logger.MetadataProvider? = OTel.makeLoggingMetadataProvider()
     ) throws {
         let logs = try LogCapture()
         self.logs = logs
@@ -220,7 +220,7 @@ extension Array where Element == ByteBuffer {
 
     @Test func spyglassTracerKeepsEachRequestsSpanAndItsLogLineCarriesTheTrace() async throws {
         let spans = SpanStore(capacity: 100)
-        let subject = try InstrumentedApp(tracer: SpyglassTracer(store: spans), metadataProvider: SpyglassTracer.loggingMetadataProvider)
+        let subject = try InstrumentedApp(tracer: SpyglassTracer(store: spans), metadataProvider: nil)
         let traceID = try await subject.app.test(.live) { client in
             try await client.execute(
                 uri: "/v1/jobs/42",

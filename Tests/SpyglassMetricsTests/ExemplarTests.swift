@@ -1,4 +1,5 @@
 import Logging
+import SpyglassCore
 import OTel
 import Testing
 import Tracing
@@ -48,5 +49,20 @@ import Tracing
         tracer.withSpan("GET /", context: .topLevel) { _ in requests.increment() }
         #expect(requests.value == 1)
         #expect(!registry.text(.openMetrics).contains("trace_id"))
+    }
+}
+
+/// Exemplars from the span identity Spyglass's own tracer binds in `ServiceContext`.
+@Suite struct ActiveSpanExemplarTests {
+    @Test func onlySampledSpansLeaveExemplars() throws {
+        let registry = MetricRegistry(exemplars: .activeSpan)
+        let latency = registry.histogram("job_seconds", help: "Latency.", unit: "seconds", buckets: [1]).labels()
+        var context = ServiceContext.topLevel
+        context.spanIdentity = SpanIdentity(traceIDHigh: 1, traceIDLow: 2, spanID: 3, isSampled: false)
+        ServiceContext.withValue(context) { latency.observe(0.4) }
+        #expect(!registry.text(.openMetrics).contains("trace_id"))
+        context.spanIdentity = SpanIdentity(traceIDHigh: 1, traceIDLow: 2, spanID: 3, isSampled: true)
+        ServiceContext.withValue(context) { latency.observe(0.5) }
+        #expect(registry.text(.openMetrics).contains(#"# {trace_id="00000000000000010000000000000002",span_id="0000000000000003"} 0.5"#))
     }
 }

@@ -1,6 +1,4 @@
 public import Instrumentation
-import SpyglassCore
-import W3CTraceContext
 
 /// The W3C identity of the active span, as carried in `ServiceContext`: what child spans continue and what
 /// `traceparent` propagates.
@@ -24,24 +22,6 @@ public struct SpanIdentity: Sendable, Hashable {
         self.isSampled = isSampled
         self.isRemote = isRemote
         self.traceState = traceState
-    }
-
-    /// Parses W3C `traceparent` (and `tracestate`); `nil` when `traceparent` is malformed or all-zero.
-    public init?(traceparent: String, tracestate: String?) {
-        guard let parsed = try? TraceContext(traceParentHeaderValue: traceparent, traceStateHeaderValue: tracestate) else {
-            return nil
-        }
-        let trace = withUnsafeBytes(of: parsed.traceID.bytes) { ($0.loadUnaligned(as: UInt64.self), $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) }
-        let span = withUnsafeBytes(of: parsed.spanID.bytes) { $0.loadUnaligned(as: UInt64.self) }
-        guard trace != (0, 0), span != 0 else { return nil }
-        self.init(
-            traceIDHigh: UInt64(bigEndian: trace.0),
-            traceIDLow: UInt64(bigEndian: trace.1),
-            spanID: UInt64(bigEndian: span),
-            isSampled: parsed.flags.contains(.sampled),
-            isRemote: true,
-            traceState: parsed.traceStateHeaderValue.flatMap { $0.isEmpty ? nil : $0 }
-        )
     }
 
     /// The trace id as 32 lowercase hex digits (`trace_id` in logs, `X-Trace-ID`).
@@ -69,7 +49,7 @@ public struct SpanIdentity: Sendable, Hashable {
 }
 
 extension ServiceContext {
-    /// The identity of the active span started by a ``SpyglassTracer``, or of the caller's span after `extract`.
+    /// The identity of the active span started by Spyglass's tracer, or of the caller's span after `extract`.
     public var spanIdentity: SpanIdentity? {
         get { self[SpanIdentityKey.self] }
         set { self[SpanIdentityKey.self] = newValue }
