@@ -40,6 +40,19 @@ let package = Package(
             path: "Benchmarks/MetricsBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "TracingBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "SpyglassStore", package: "spyglass"),
+                .product(name: "SpyglassTracing", package: "spyglass"),
+                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Benchmarks/TracingBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
         // A plain server for wrk (Benchmarks/http-overhead.sh), not a package-benchmark target.
         .executableTarget(
             name: "HTTPOverhead",
