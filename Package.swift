@@ -167,6 +167,10 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "SpyglassStoreTests",
+            dependencies: ["SpyglassStore"]
+        ),
+        .testTarget(
             name: "SpyglassTracingTests",
             dependencies: [
                 "SpyglassCore",

@@ -46,7 +46,7 @@ public final class SpanStore: Sendable {
     }
 
     /// The spans of one trace, oldest first.
-    public func spans(inTrace traceIDHigh: UInt64, _ traceIDLow: UInt64) -> [SpanRecord] {
+    public func spans(traceIDHigh: UInt64, traceIDLow: UInt64) -> [SpanRecord] {
         spans().filter { $0.traceIDHigh == traceIDHigh && $0.traceIDLow == traceIDLow }
     }
 
