@@ -41,7 +41,8 @@ public struct SpyglassMiddleware<Context: RequestContext>: RouterMiddleware {
     ///   - configuration: exclusions, status grouping, what is recorded.
     ///   - logger: where `request_completed` lines go.
     ///   - tracer: the tracer for server spans and trace propagation; `nil` (the default) uses whichever tracer
-    ///     is installed in `InstrumentationSystem` when the request arrives.
+    ///     is installed in `InstrumentationSystem` when the request arrives (a search of the installed
+    ///     instruments per request, about 1.5% of the benchmark route's CPU; pass the tracer to skip it).
     public init(
         metrics: MetricRegistry,
         configuration: HTTPInstrumentationConfiguration = HTTPInstrumentationConfiguration(),
