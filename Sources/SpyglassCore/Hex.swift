@@ -8,6 +8,15 @@ package enum Hex {
         }
     }
 
+    /// A W3C trace id, high then low 64 bits, as 32 lowercase hex digits.
+    package static func digits(high: UInt64, low: UInt64) -> String {
+        String(unsafeUninitializedCapacity: 32) { buffer in
+            write(high, into: buffer, at: 0)
+            write(low, into: buffer, at: 16)
+            return 32
+        }
+    }
+
     /// Writes `value` as 16 lowercase hex digits into `buffer[offset..<offset + 16]`.
     package static func write(_ value: UInt64, into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
         let digits: StaticString = "0123456789abcdef"

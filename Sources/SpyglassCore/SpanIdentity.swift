@@ -25,7 +25,7 @@ public struct SpanIdentity: Sendable, Hashable {
     }
 
     /// The trace id as 32 lowercase hex digits (`trace_id` in logs, `X-Trace-ID`).
-    public var traceIDHex: String { Hex.digits(traceIDHigh) + Hex.digits(traceIDLow) }
+    public var traceIDHex: String { Hex.digits(high: traceIDHigh, low: traceIDLow) }
     /// The span id as 16 lowercase hex digits.
     public var spanIDHex: String { Hex.digits(spanID) }
 

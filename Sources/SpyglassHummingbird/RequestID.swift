@@ -29,10 +29,6 @@ enum RequestID {
 
     /// 32 lowercase hex digits, unique within the process and unpredictable across processes.
     static func generate() -> String {
-        String(unsafeUninitializedCapacity: 32) { buffer in
-            Hex.write(UniqueID.next(), into: buffer, at: 0)
-            Hex.write(UniqueID.next(), into: buffer, at: 16)
-            return 32
-        }
+        Hex.digits(high: UniqueID.next(), low: UniqueID.next())
     }
 }

@@ -1,3 +1,5 @@
+import SpyglassCore
+
 /// The bytes of one log line under construction.
 ///
 /// Starts in caller-provided (usually stack) memory and moves to the heap only when a line outgrows it, so an
@@ -48,11 +50,9 @@ struct LineBuffer: ~Copyable {
     /// Appends the decimal digits of `value`.
     /// Appends `value` as 16 lowercase hex digits (a span id, half a trace id).
     mutating func append(hex value: UInt64) {
-        let digits: StaticString = "0123456789abcdef"
-        var shift = 60
-        while shift >= 0 {
-            append(digits.utf8Start[Int((value >> UInt64(shift)) & 0xF)])
-            shift -= 4
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { digits in
+            Hex.write(value, into: digits, at: 0)
+            append(UnsafeBufferPointer(digits))
         }
     }
 

@@ -66,7 +66,7 @@ public struct SpanRecord: Sendable, Equatable {
     }
 
     /// The trace id as 32 lowercase hex digits, as in `traceparent` and the logs' `trace_id`.
-    public var traceIDHex: String { Hex.digits(traceIDHigh) + Hex.digits(traceIDLow) }
+    public var traceIDHex: String { Hex.digits(high: traceIDHigh, low: traceIDLow) }
     /// The span id as 16 lowercase hex digits.
     public var spanIDHex: String { Hex.digits(spanID) }
     /// How long the span took.
