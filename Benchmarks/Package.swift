@@ -53,6 +53,27 @@ let package = Package(
             path: "Benchmarks/TracingBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "MiddlewareBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "SpyglassCore", package: "spyglass"),
+                .product(name: "SpyglassLogging", package: "spyglass"),
+                .product(name: "SpyglassMetrics", package: "spyglass"),
+                .product(name: "SpyglassHummingbird", package: "spyglass"),
+                .product(name: "SpyglassStore", package: "spyglass"),
+                .product(name: "SpyglassTracing", package: "spyglass"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Benchmarks/MiddlewareBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
         // A plain server for wrk (Benchmarks/http-overhead.sh), not a package-benchmark target.
         .executableTarget(
             name: "HTTPOverhead",

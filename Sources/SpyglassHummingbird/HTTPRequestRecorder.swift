@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import SpyglassCore
 import SpyglassMetrics
+import Synchronization
 import Tracing
 
 /// What ``SpyglassMiddleware`` does around each request, kept free of the router's `Context` type: generic code
@@ -12,14 +13,24 @@ final class HTTPRequestRecorder: Sendable {
     let metrics: HTTPMetrics
     let configuration: HTTPInstrumentationConfiguration
     let logger: Logger
-    /// `nil`: the tracer installed in `InstrumentationSystem` when a request arrives.
-    let tracer: (any Tracer)?
+    /// The tracer given to the middleware, or the one found installed in `InstrumentationSystem`.
+    private let tracer: Mutex<(any Tracer)?>
 
     init(metrics: HTTPMetrics, configuration: HTTPInstrumentationConfiguration, logger: Logger, tracer: (any Tracer)?) {
         self.metrics = metrics
         self.configuration = configuration
         self.logger = logger
-        self.tracer = tracer
+        self.tracer = Mutex(tracer)
+    }
+
+    /// The tracer for this request. `InstrumentationSystem` can be bootstrapped only once, so the first real
+    /// tracer found there is kept: searching its instruments costs dynamic casts on every request. Until one is
+    /// installed, requests look again.
+    private func currentTracer() -> any Tracer {
+        if let tracer = tracer.withLock({ $0 }) { return tracer }
+        let installed = InstrumentationSystem.tracer
+        if !(installed is NoOpTracer) { tracer.withLock { $0 = installed } }
+        return installed
     }
 
     /// Starts recording a request: the clock, the in-progress gauge, and the request's context and span.
@@ -27,13 +38,14 @@ final class HTTPRequestRecorder: Sendable {
         let start = ContinuousClock.now
         let inProgress = metrics.inProgress.labels(request.method.rawValue)
         inProgress.increment()
-        let tracer = configuration.tracesRequests ? (self.tracer ?? InstrumentationSystem.tracer) : nil
+        let tracer = configuration.tracesRequests ? currentTracer() : nil
         let (serviceContext, span) = startContext(request: request, requestID: requestID, tracer: tracer)
         return RequestRecording(
             recorder: self,
             request: request,
             path: path,
             clientAddress: clientAddress,
+            userAgent: configuration.tracesRequests || configuration.logsRequests ? request.headers.firstValue(.userAgent) : nil,
             requestID: requestID,
             tracer: tracer,
             serviceContext: serviceContext,
@@ -68,6 +80,8 @@ struct RequestRecording: Sendable {
     let request: Request
     let path: String
     let clientAddress: String?
+    /// `User-Agent`, read once for the span and the log line (a header lookup scans every field).
+    let userAgent: String?
     let requestID: String?
     let tracer: (any Tracer)?
     /// The context bound while the request runs; `nil` when there is none to bind.
@@ -110,7 +124,7 @@ struct RequestRecording: Sendable {
         let configuration = recorder.configuration
         let method = request.method.rawValue
         let statusLabel = configuration.statusLabel(status)
-        let requestBytes = request.headers[.contentLength].flatMap { Int($0) } ?? 0
+        let requestBytes = request.headers.firstValue(.contentLength).flatMap { Int($0) } ?? 0
 
         let series = recorder.metrics.series(method: method, endpoint: endpoint, status: statusLabel)
         series.requests.increment()
@@ -121,15 +135,19 @@ struct RequestRecording: Sendable {
 
         if let span {
             span.operationName = "\(method) \(endpoint)"
-            span.updateAttributes { attributes in
-                attributes["http.request.method"] = method
-                if endpoint != HTTPMetrics.unmatchedEndpoint { attributes["http.route"] = endpoint }
-                attributes["url.path"] = path
-                attributes["url.scheme"] = request.uri.scheme?.rawValue ?? "http"
-                attributes["http.response.status_code"] = status
-                attributes["http.response.body.size"] = responseBytes
-                attributes["user_agent.original"] = request.headers[.userAgent]
-                attributes["client.address"] = clientAddress
+            // Built at its final size from `SpanAttribute` values, then stored in one update: assigning through
+            // `SpanAttributeConvertible` boxes each value, and growing the dictionary rehashes it.
+            var attributes = SpanAttributes([String: SpanAttribute](minimumCapacity: 8))
+            attributes.set("http.request.method", value: .string(method))
+            if endpoint != HTTPMetrics.unmatchedEndpoint { attributes.set("http.route", value: .string(endpoint)) }
+            attributes.set("url.path", value: .string(path))
+            attributes.set("url.scheme", value: .string(request.uri.scheme?.rawValue ?? "http"))
+            attributes.set("http.response.status_code", value: .int64(Int64(status)))
+            attributes.set("http.response.body.size", value: .int64(Int64(responseBytes)))
+            if let userAgent { attributes.set("user_agent.original", value: .string(userAgent)) }
+            if let clientAddress { attributes.set("client.address", value: .string(clientAddress)) }
+            span.updateAttributes { existing in
+                if existing.isEmpty { existing = attributes } else { existing.merge(attributes) }
             }
             if status >= 500 { span.setStatus(SpanStatus(code: .error)) }
             if let writeError { span.recordError(writeError) }
@@ -148,7 +166,7 @@ struct RequestRecording: Sendable {
         metadata["duration_ms"] = .stringConvertible(Double(seconds) * 1000 + Double(attoseconds) / 1e15)
         metadata["request_size"] = .stringConvertible(requestBytes)
         metadata["response_size"] = .stringConvertible(responseBytes)
-        if let userAgent = request.headers[.userAgent] { metadata["user_agent"] = .string(userAgent) }
+        if let userAgent { metadata["user_agent"] = .string(userAgent) }
         if let clientAddress { metadata["client_address"] = .string(clientAddress) }
         if let writeError { metadata["error"] = "\(writeError)" }
         recorder.logger.log(level: level, "request_completed", metadata: metadata)
