@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "SpyglassMetrics", targets: ["SpyglassMetrics"]),
         .library(name: "SpyglassStore", targets: ["SpyglassStore"]),
         .library(name: "SpyglassTracing", targets: ["SpyglassTracing"]),
+        .library(name: "SpyglassOTLP", targets: ["SpyglassOTLP"]),
         .library(name: "SpyglassHummingbird", targets: ["SpyglassHummingbird"]),
         .executable(name: "spyglass-demo", targets: ["SpyglassDemo"]),
     ],
@@ -30,7 +31,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
         .package(url: "https://github.com/swift-otel/swift-w3c-trace-context.git", from: "1.0.0"),
-        // Tests use swift-otel's real tracer and metadata provider to prove log–trace correlation.
+        // OTLP export (SpyglassOTLP); tests also use its tracer and metadata provider to prove log–trace correlation.
         .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0"),
     ],
     targets: [
@@ -78,6 +79,18 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // swift-otel (and gRPC with it) only here, so the in-process tracer and everything below it build without.
+        .target(
+            name: "SpyglassOTLP",
+            dependencies: [
+                "SpyglassCore",
+                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "SpyglassHummingbird",
             dependencies: [
@@ -99,6 +112,7 @@ let package = Package(
                 "SpyglassMetrics",
                 "SpyglassStore",
                 "SpyglassTracing",
+                "SpyglassOTLP",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 "SpyglassHummingbird",
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -176,6 +190,7 @@ let package = Package(
                 "SpyglassCore",
                 "SpyglassTracing",
                 "SpyglassStore",
+                .product(name: "OTel", package: "swift-otel"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Instrumentation", package: "swift-distributed-tracing"),
             ]

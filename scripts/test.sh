@@ -3,8 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Real peers the tests use: promtool (Debian package prometheus) checks the metrics exposition, and Python's
-# prometheus_client (in .venv) parses it. Later capabilities add their servers here.
+# Real peers the tests use: promtool and the Prometheus server (Debian package prometheus) check the exposition
+# and scrape the demo; Python's prometheus_client (in .venv) parses the exposition; Arize Phoenix (in .venv)
+# receives the demo's spans over OTLP/HTTP and OTLP/gRPC.
 install_peers() {
     command -v swift >/dev/null || { echo "swift is not on PATH" >&2; exit 1; }
     if ! command -v promtool >/dev/null; then
@@ -13,10 +14,10 @@ install_peers() {
         $sudo apt-get update -qq
         DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends prometheus >/dev/null
     fi
-    if ! .venv/bin/python -c "import prometheus_client" 2>/dev/null; then
-        python3 -m venv .venv
-        .venv/bin/pip install --quiet prometheus_client
-    fi
+    [ -x .venv/bin/pip ] || python3 -m venv .venv
+    .venv/bin/python -c "import prometheus_client" 2>/dev/null || .venv/bin/pip install --quiet prometheus_client
+    [ -x .venv/bin/phoenix ] || .venv/bin/pip install --quiet arize-phoenix
+
 }
 
 install_peers

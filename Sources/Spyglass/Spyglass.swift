@@ -5,6 +5,7 @@
 @_exported public import SpyglassHummingbird
 @_exported public import SpyglassStore
 @_exported public import SpyglassTracing
+import SpyglassOTLP
 import Tracing
 import Metrics
 import Synchronization
@@ -23,7 +24,9 @@ public enum Spyglass {
     /// Applies `environment` over `configuration`, installs the Spyglass log handler as swift-log's backend,
     /// a ``MetricRegistry`` as swift-metrics' backend (with process metrics, `app_info` and
     /// `spyglass_log_events_dropped_total`) and, unless tracing is turned off, a ``SpyglassTracer`` keeping spans
-    /// in process as swift-distributed-tracing's tracer; returns the service that flushes the logs at shutdown.
+    /// in process as swift-distributed-tracing's tracer — exporting them through swift-otel over OTLP as well when
+    /// an endpoint is configured (``SpyglassConfiguration/otlp`` or `OTEL_EXPORTER_OTLP_ENDPOINT`); returns the
+    /// service that runs the export and, at shutdown, sends the pending spans and flushes the logs.
     ///
     /// - Parameters:
     ///   - configuration: settings from code; every variable set in `environment` overrides them.
@@ -32,8 +35,8 @@ public enum Spyglass {
     ///   - metadataProvider: supplies trace context to every log line and metric exemplar when another tracer
     ///     than Spyglass's is installed (tracing turned off, swift-otel's tracer installed: pass
     ///     `OTel.makeLoggingMetadataProvider()`). `nil` (the default): the spans of Spyglass's tracer.
-    /// - Throws: ``ConfigurationError`` naming the variable, its value and what is allowed;
-    ///   ``BootstrapError/alreadyBootstrapped`` on a second call (swift-log and swift-metrics can be
+    /// - Throws: ``ConfigurationError`` naming the variable, its value and what is allowed; swift-otel's error for an
+    ///   OTLP set-up it cannot use; ``BootstrapError/alreadyBootstrapped`` on a second call (swift-log and swift-metrics can be
     ///   bootstrapped only once).
     public static func bootstrap(
         _ configuration: SpyglassConfiguration = SpyglassConfiguration(),
@@ -46,12 +49,18 @@ public enum Spyglass {
             configuration: resolved,
             writer: .standardOutput(flushInterval: resolved.logging.flushInterval)
         )
+        let export = try OTLPTracing.make(
+            configuration: resolved,
+            diagnostics: Logger(label: "spyglass.otlp") { backend.makeHandler(label: $0, metadataProvider: metadataProvider) }
+        )
         // Checked again: two threads may both have passed the first check with valid configurations.
         guard bootstrapped.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else {
             throw BootstrapError.alreadyBootstrapped
         }
         let spans = SpanStore(capacity: resolved.tracing.storeCapacity)
-        if resolved.tracing.isEnabled {
+        if let export {
+            InstrumentationSystem.bootstrap(SpyglassTracer(store: spans, exportingThrough: export.tracer))
+        } else if resolved.tracing.isEnabled {
             InstrumentationSystem.bootstrap(SpyglassTracer(store: spans, sampler: resolved.tracing.sampler))
         }
         LoggingSystem.bootstrap(backend.makeHandler, metadataProvider: metadataProvider)
@@ -68,7 +77,7 @@ public enum Spyglass {
             labels: [("reason", "sampling")]
         ) { Double(backend.droppedBySampling) }
         MetricsSystem.bootstrap(SpyglassMetricsFactory(registry: metrics))
-        return SpyglassService(configuration: resolved, logging: backend, metrics: metrics, spans: spans)
+        return SpyglassService(configuration: resolved, logging: backend, metrics: metrics, spans: spans, exporter: export?.service)
     }
 }
 

@@ -6,8 +6,10 @@ public import SpyglassStore
 
 /// The running part of Spyglass, for a ServiceLifecycle `ServiceGroup`.
 ///
-/// It holds the log pipeline and the metric registry and, at graceful shutdown, writes every buffered line
-/// before returning. Later capabilities (trace export, health) run here too.
+/// It holds the log pipeline, the metric registry and the span store, and runs the OTLP export when one is
+/// configured. At graceful shutdown it sends the spans still pending (bounded by the export timeout), then
+/// writes every buffered line before returning. List it first in the group: services stop in reverse order, so
+/// it stops after the application has drained its requests.
 public struct SpyglassService: Service {
     /// The configuration in force, environment applied.
     public let configuration: SpyglassConfiguration
@@ -17,18 +19,27 @@ public struct SpyglassService: Service {
     public let metrics: MetricRegistry
     /// The spans the installed ``SpyglassTracer`` finished most recently (empty when tracing is turned off).
     public let spans: SpanStore
+    /// swift-otel's batch processor and exporter; `nil` when nothing is exported.
+    private let exporter: (any Service)?
 
-    init(configuration: SpyglassConfiguration, logging: LogBackend, metrics: MetricRegistry, spans: SpanStore) {
+    init(configuration: SpyglassConfiguration, logging: LogBackend, metrics: MetricRegistry, spans: SpanStore, exporter: (any Service)?) {
         self.configuration = configuration
         self.logging = logging
         self.metrics = metrics
         self.spans = spans
+        self.exporter = exporter
     }
 
-    /// Waits for graceful shutdown (or cancellation), then flushes the logs.
+    /// Runs the export until graceful shutdown (or cancellation), lets it send what is pending, then flushes the
+    /// logs.
     public func run() async throws {
-        try? await gracefulShutdown()
-        logging.flush()
+        defer { logging.flush() }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            // Graceful shutdown reaches the exporter's own service group through the task, as it reaches this one.
+            if let exporter { group.addTask { try await exporter.run() } }
+            try? await gracefulShutdown()
+            try await group.waitForAll()
+        }
     }
 
     /// Writes every buffered log line now.

@@ -28,6 +28,8 @@ public struct SpyglassConfiguration: Sendable, Hashable {
     public var metrics: MetricsConfiguration
     /// Tracing and sampling. See ``TracingConfiguration``.
     public var tracing: TracingConfiguration
+    /// Export over OTLP. Default `nil`: nothing leaves the process. See ``OTLPConfiguration``.
+    public var otlp: OTLPConfiguration?
 
     /// Creates a configuration from code; the environment is applied later by ``applyingEnvironment(_:)``.
     public init(
@@ -36,7 +38,8 @@ public struct SpyglassConfiguration: Sendable, Hashable {
         version: String = "unknown",
         logging: LoggingConfiguration = LoggingConfiguration(),
         metrics: MetricsConfiguration = MetricsConfiguration(),
-        tracing: TracingConfiguration = TracingConfiguration()
+        tracing: TracingConfiguration = TracingConfiguration(),
+        otlp: OTLPConfiguration? = nil
     ) {
         self.serviceName = serviceName
         self.environment = environment
@@ -44,6 +47,7 @@ public struct SpyglassConfiguration: Sendable, Hashable {
         self.logging = logging
         self.metrics = metrics
         self.tracing = tracing
+        self.otlp = otlp
     }
 
     /// This configuration with every variable set in `environment` applied over it.
@@ -113,7 +117,56 @@ public struct SpyglassConfiguration: Sendable, Hashable {
         if let variable = reader.first("OTEL_TRACES_SAMPLER") {
             result.tracing.sampler = try TraceSampler.parse(name: variable.value, argument: reader.first("OTEL_TRACES_SAMPLER_ARG")?.value)
         }
+        result.otlp = try Self.applyingOTLPEnvironment(reader, over: otlp)
         return result
+    }
+
+    /// The OTLP settings with OpenTelemetry's exporter variables applied: an endpoint turns export on. Every
+    /// variable is checked even when export stays off, so a mistake is reported rather than ignored.
+    private static func applyingOTLPEnvironment(
+        _ reader: EnvironmentReader,
+        over configured: OTLPConfiguration?
+    ) throws(ConfigurationError) -> OTLPConfiguration? {
+        func url(_ name: String) throws(ConfigurationError) -> String? {
+            guard let variable = reader.first(name) else { return nil }
+            let value = variable.value.trimmingWhitespace()
+            guard value.hasPrefix("http://") || value.hasPrefix("https://"), value.count > "https://".count else {
+                throw variable.error(allowed: "an http:// or https:// URL of an OTLP collector")
+            }
+            return value
+        }
+        let endpoint = try url("OTEL_EXPORTER_OTLP_ENDPOINT")
+        let tracesEndpoint = try url("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+        var transport: OTLPConfiguration.TransportProtocol?
+        if let variable = reader.first("OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL") {
+            transport = OTLPConfiguration.TransportProtocol(rawValue: variable.value.trimmingWhitespace().lowercased())
+            guard transport != nil else { throw variable.error(allowed: "one of grpc, http/protobuf, http/json") }
+        }
+        let headers = try reader.first("OTEL_EXPORTER_OTLP_HEADERS")?.keyValuePairs()
+        var timeout: Duration?
+        if let variable = reader.first("OTEL_EXPORTER_OTLP_TIMEOUT") {
+            guard let milliseconds = Int(variable.value.trimmingWhitespace()), milliseconds > 0 else {
+                throw variable.error(allowed: "a positive whole number of milliseconds")
+            }
+            timeout = .milliseconds(milliseconds)
+        }
+        var exportsTraces: Bool?
+        if let variable = reader.first("OTEL_TRACES_EXPORTER") {
+            switch variable.value.trimmingWhitespace().lowercased() {
+            case "otlp": exportsTraces = true
+            case "none": exportsTraces = false
+            default: throw variable.error(allowed: "otlp or none")
+            }
+        }
+
+        guard var otlp = configured ?? (endpoint ?? tracesEndpoint).map({ OTLPConfiguration(endpoint: $0) }) else { return nil }
+        if let endpoint { otlp.endpoint = endpoint }
+        if let tracesEndpoint { otlp.tracesEndpoint = tracesEndpoint }
+        if let transport { otlp.transport = transport }
+        if let headers { otlp.headers = headers }
+        if let timeout { otlp.timeout = timeout }
+        if let exportsTraces { otlp.exportsTraces = exportsTraces }
+        return otlp
     }
 }
 
@@ -141,6 +194,21 @@ private struct EnvironmentReader {
             case "0", "false", "no", "off": return false
             default: throw error(allowed: "one of true, false, 1, 0, yes, no, on, off")
             }
+        }
+
+        /// `key=value,key2=value2` with percent-encoded values, as in `OTEL_EXPORTER_OTLP_HEADERS`.
+        func keyValuePairs() throws(ConfigurationError) -> [String: String] {
+            var pairs: [String: String] = [:]
+            for entry in list() {
+                let parts = entry.split(separator: "=", maxSplits: 1)
+                guard parts.count == 2, !parts[0].trimmingWhitespace().isEmpty,
+                    let value = parts[1].trimmingWhitespace().removingPercentEncoding
+                else {
+                    throw error(allowed: "comma-separated key=value pairs with percent-encoded values")
+                }
+                pairs[parts[0].trimmingWhitespace()] = value
+            }
+            return pairs
         }
 
         func list() -> [String] {

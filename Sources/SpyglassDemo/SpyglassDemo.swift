@@ -3,7 +3,6 @@ import Foundation
 import Hummingbird
 import ServiceLifecycle
 import Spyglass
-import Synchronization
 
 /// The Spyglass demo service: a small agent/job API, instrumented end to end.
 @main
@@ -61,32 +60,27 @@ struct SpyglassDemo: AsyncParsableCommand {
         }
         router.addJobRoutes(JobStore(metrics: spyglass.metrics, stepDuration: .milliseconds(jobStepMilliseconds)))
 
-        let trafficTask = Mutex<Task<Void, Never>?>(nil)
-        let trafficInterval = Duration.milliseconds(self.trafficInterval)
-        let traffic = self.traffic
+        let traffic = self.traffic ? TrafficGenerator(interval: .milliseconds(trafficInterval)) : nil
         let app = Application(
             router: router,
             configuration: ApplicationConfiguration(address: .hostname(host, port: listenPort), serverName: "spyglass-demo"),
             onServerRunning: { channel in
                 let boundPort = channel.localAddress?.port ?? listenPort
                 logger.info("server_started", metadata: ["host": "\(host)", "port": .stringConvertible(boundPort)])
-                if traffic {
-                    let generator = TrafficGenerator(port: boundPort, interval: trafficInterval)
-                    trafficTask.withLock { $0 = Task { await generator.run() } }
-                }
+                traffic?.serverStarted(port: boundPort)
             },
             logger: Logger(label: "hummingbird")
         )
-        // Spyglass first: the group stops services in reverse order, so logs are flushed after the app drained.
+        // The group stops services in reverse order: the traffic first, then the app drains, then Spyglass exports
+        // and flushes what the app's last requests produced.
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [spyglass, app],
+                services: [spyglass, app] + (traffic.map { [$0] } ?? []),
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
         )
         try await group.run()
-        trafficTask.withLock { $0?.cancel() }
         logger.info("shutdown_complete")
         spyglass.flush()
     }

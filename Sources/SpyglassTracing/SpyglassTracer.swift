@@ -14,17 +14,24 @@ public import Tracing
 /// InstrumentationSystem.bootstrap(tracer)
 /// ```
 ///
-/// Why not swift-otel's tracer with no exporter: it hands every finished span to a batch processor through an
-/// `AsyncStream` and draws ids from the system generator, which measured 48% fewer requests per second on a
-/// small Hummingbird route (BENCHMARKS.md); exporting is what it is for.
+/// To export spans as well, give it the exporting tracer (swift-otel's; `Spyglass.bootstrap` does this when an
+/// OTLP endpoint is configured): every span is then started, changed and ended on that tracer too, which chooses
+/// the ids, samples and propagates, and the store keeps the same spans with the same ids.
+///
+/// Why not swift-otel's tracer alone, with no exporter, in process: it hands every finished span to a batch
+/// processor through an `AsyncStream` and draws ids from the system generator, which measured 48% fewer requests
+/// per second on a small Hummingbird route (BENCHMARKS.md); exporting is what it is for.
 public final class SpyglassTracer: Tracer, Sendable {
     public typealias Span = SpyglassSpan
 
     /// Where finished sampled spans go.
     public let store: SpanStore
+    /// Which traces are recorded when Spyglass makes the decision (no exporting tracer).
     public let sampler: TraceSampler
+    /// The tracer every span is also started on, for export; `nil`: spans stay in process.
+    private let exporter: (any Tracer)?
 
-    /// Creates a tracer.
+    /// Creates a tracer that keeps spans in process only.
     ///
     /// - Parameters:
     ///   - store: where finished sampled spans are kept.
@@ -32,6 +39,21 @@ public final class SpyglassTracer: Tracer, Sendable {
     public init(store: SpanStore, sampler: TraceSampler = .alwaysOn) {
         self.store = store
         self.sampler = sampler
+        exporter = nil
+    }
+
+    /// Creates a tracer that keeps spans in process and starts each one on `exporter` too.
+    ///
+    /// `exporter` must propagate W3C Trace Context: a span's ids are read from the `traceparent` it injects.
+    /// It decides sampling; a span it does not sample is not kept either.
+    ///
+    /// - Parameters:
+    ///   - store: where finished sampled spans are kept.
+    ///   - exporter: the tracer that exports, such as swift-otel's.
+    public init(store: SpanStore, exportingThrough exporter: any Tracer) {
+        self.store = store
+        sampler = .alwaysOn
+        self.exporter = exporter
     }
 
     public func startSpan<Instant: TracerInstant>(
@@ -45,6 +67,26 @@ public final class SpyglassTracer: Tracer, Sendable {
     ) -> SpyglassSpan {
         var context = context()
         let parent = context.spanIdentity
+        let start = instant()
+        if let exporter {
+            let exported = exporter.startAnySpan(
+                operationName, context: context, ofKind: kind, at: start, function: function, file: fileID, line: line)
+            var spanContext = exported.context
+            // An exporter that injects no W3C traceparent leaves nothing to identify the span by: it is exported,
+            // not kept, and log lines inside it carry no span ids.
+            let identity = exporter.injectedIdentity(of: spanContext)
+            spanContext.spanIdentity = identity
+            return SpyglassSpan(
+                operationName: operationName,
+                context: spanContext,
+                identity: identity ?? SpanIdentity(traceIDHigh: 0, traceIDLow: 0, spanID: 0, isSampled: false),
+                kind: kind,
+                parentSpanID: parent?.spanID,
+                startNanoseconds: start.nanosecondsSinceEpoch,
+                store: store,
+                exported: exported
+            )
+        }
         let traceIDHigh = parent?.traceIDHigh ?? UniqueID.next()
         let traceIDLow = parent?.traceIDLow ?? UniqueID.next()
         let identity = SpanIdentity(
@@ -61,18 +103,22 @@ public final class SpyglassTracer: Tracer, Sendable {
             identity: identity,
             kind: kind,
             parentSpanID: parent?.spanID,
-            startNanoseconds: instant().nanosecondsSinceEpoch,
-            store: store
+            startNanoseconds: start.nanosecondsSinceEpoch,
+            store: store,
+            exported: nil
         )
     }
 
-    public func forceFlush() {}
+    public func forceFlush() {
+        exporter?.forceFlush()
+    }
 
     public func extract<Carrier, Extract: Extractor>(
         _ carrier: Carrier,
         into context: inout ServiceContext,
         using extractor: Extract
     ) where Extract.Carrier == Carrier {
+        exporter?.extract(carrier, into: &context, using: extractor)
         guard let traceparent = extractor.extract(key: "traceparent", from: carrier) else { return }
         // A malformed traceparent starts a new trace, as the W3C recommendation says; it is not an error.
         context.spanIdentity = SpanIdentity(traceparent: traceparent, tracestate: extractor.extract(key: "tracestate", from: carrier))
@@ -83,10 +129,40 @@ public final class SpyglassTracer: Tracer, Sendable {
         into carrier: inout Carrier,
         using injector: Inject
     ) where Inject.Carrier == Carrier {
+        if let exporter { return exporter.inject(context, into: &carrier, using: injector) }
         guard let identity = context.spanIdentity else { return }
         injector.inject(identity.traceparent, forKey: "traceparent", into: &carrier)
         if let traceState = identity.traceState {
             injector.inject(traceState, forKey: "tracestate", into: &carrier)
+        }
+    }
+}
+
+extension Instrument {
+    /// The identity of the span in `context` as this instrument propagates it: its W3C `traceparent` parsed.
+    func injectedIdentity(of context: ServiceContext) -> SpanIdentity? {
+        var headers = TraceContextHeaders()
+        inject(context, into: &headers, using: TraceContextHeaders.Injector())
+        guard let traceparent = headers.traceparent, var identity = SpanIdentity(traceparent: traceparent, tracestate: headers.tracestate) else {
+            return nil
+        }
+        identity.isRemote = false
+        return identity
+    }
+}
+
+/// The W3C headers an instrument injects, without building a header collection.
+private struct TraceContextHeaders {
+    var traceparent: String?
+    var tracestate: String?
+
+    struct Injector: Instrumentation.Injector {
+        func inject(_ value: String, forKey key: String, into carrier: inout TraceContextHeaders) {
+            switch key {
+            case "traceparent": carrier.traceparent = value
+            case "tracestate": carrier.tracestate = value
+            default: break
+            }
         }
     }
 }

@@ -109,6 +109,12 @@ import Testing
         ("SPYGLASS_METRICS_SERIES_LIMIT", "many", "at least 1"),
         ("OTEL_TRACES_SAMPLER", "sometimes", "parentbased_traceidratio"),
         ("OTEL_SDK_DISABLED", "maybe", "true, false"),
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", "collector:4318", "http:// or https:// URL"),
+        ("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "ftp://collector", "http:// or https:// URL"),
+        ("OTEL_EXPORTER_OTLP_PROTOCOL", "thrift", "grpc, http/protobuf, http/json"),
+        ("OTEL_EXPORTER_OTLP_HEADERS", "api-key", "key=value"),
+        ("OTEL_EXPORTER_OTLP_TIMEOUT", "soon", "milliseconds"),
+        ("OTEL_TRACES_EXPORTER", "zipkin", "otlp or none"),
     ])
     func invalidValuesNameTheVariableTheValueAndWhatIsAllowed(variable: String, value: String, allowedFragment: String) {
         do {
@@ -121,6 +127,46 @@ import Testing
             #expect(error.description.hasPrefix("\(variable)=\"\(value)\" is invalid: expected "))
             #expect(!error.description.contains("\n"))
         }
+    }
+
+    @Test func otlpExportIsOnWhenAnEndpointIsSet() throws {
+        #expect(try SpyglassConfiguration().applyingEnvironment([:]).otlp == nil)
+        // Protocol and headers alone do not turn export on.
+        #expect(try SpyglassConfiguration().applyingEnvironment(["OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"]).otlp == nil)
+
+        let http = try #require(try SpyglassConfiguration().applyingEnvironment([
+            "OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318/",
+            "OTEL_EXPORTER_OTLP_HEADERS": "api-key=abc%3D%3D, x-team = core",
+            "OTEL_EXPORTER_OTLP_TIMEOUT": "2500",
+        ]).otlp)
+        #expect(http.transport == .httpProtobuf)
+        #expect(http.resolvedTracesEndpoint == "http://collector:4318/v1/traces")
+        #expect(http.headers == ["api-key": "abc==", "x-team": "core"])
+        #expect(http.timeout == .milliseconds(2500))
+        #expect(http.exportsTraces)
+
+        let grpc = try #require(try SpyglassConfiguration().applyingEnvironment([
+            "OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4317",
+            "OTEL_EXPORTER_OTLP_PROTOCOL": "GRPC",
+        ]).otlp)
+        #expect(grpc.resolvedTracesEndpoint == "http://collector:4317")
+
+        // A traces endpoint is used as is, and alone turns export on.
+        let traces = try #require(try SpyglassConfiguration().applyingEnvironment([
+            "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "https://ingest.example/otlp/traces",
+        ]).otlp)
+        #expect(traces.resolvedTracesEndpoint == "https://ingest.example/otlp/traces")
+
+        // The environment overrides code; OTEL_TRACES_EXPORTER=none keeps the endpoint but exports no spans.
+        var code = SpyglassConfiguration()
+        code.otlp = OTLPConfiguration(endpoint: "http://code:4318", transport: .httpJSON)
+        let overridden = try #require(try code.applyingEnvironment([
+            "OTEL_EXPORTER_OTLP_ENDPOINT": "http://env:4318",
+            "OTEL_TRACES_EXPORTER": "none",
+        ]).otlp)
+        #expect(overridden.endpoint == "http://env:4318")
+        #expect(overridden.transport == .httpJSON)
+        #expect(!overridden.exportsTraces)
     }
 
     @Test func errorDescriptionsStayOnOneLineWhateverTheValue() {

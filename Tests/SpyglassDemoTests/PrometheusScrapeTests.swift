@@ -1,4 +1,5 @@
 import Foundation
+import SpyglassTestSupport
 import Testing
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -53,7 +54,7 @@ final class PrometheusServer {
             """
         let configurationFile = directory.appendingPathComponent("prometheus.yml")
         try configuration.write(to: configurationFile, atomically: true, encoding: .utf8)
-        port = try Self.freePort()
+        port = try Peers.freeLoopbackPort()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/prometheus")
         process.arguments = [
             "--config.file=\(configurationFile.path)",
@@ -100,22 +101,4 @@ final class PrometheusServer {
         let query: String
         let last: [String]
     }
-
-    /// A port the kernel just handed out on loopback, free again once the probe socket is closed.
-    static func freePort() throws -> Int {
-        let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(probe) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(probe, $0, length) == 0 && getsockname(probe, $0, &length) == 0 }
-        }
-        guard bound else { throw ProbeFailed() }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    struct ProbeFailed: Error {}
 }

@@ -25,6 +25,36 @@ public enum Peers {
         }
     }
 
+    /// Arize Phoenix's `phoenix` command (PyPI `arize-phoenix`) in `.venv`: an OTLP receiver that lists the spans
+    /// it received over its HTTP API.
+    public static var phoenix: String {
+        get throws {
+            let path = repository.appendingPathComponent(".venv/bin/phoenix").path
+            guard FileManager.default.isExecutableFile(atPath: path) else {
+                throw PeerMissing(what: ".venv with arize-phoenix; scripts/test.sh installs it")
+            }
+            return path
+        }
+    }
+
+    /// A port the kernel just handed out on loopback, free again once the probe socket is closed.
+    public static func freeLoopbackPort() throws -> Int {
+        let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(probe) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(probe, $0, length) == 0 && getsockname(probe, $0, &length) == 0 }
+        }
+        guard bound else { throw PortProbeFailed() }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    public struct PortProbeFailed: Error {}
+
     public struct PeerMissing: Error, CustomStringConvertible {
         public let what: String
         public var description: String { "missing test peer: \(what)" }

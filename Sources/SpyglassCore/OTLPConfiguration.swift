@@ -1,0 +1,63 @@
+/// Where Spyglass sends telemetry over OTLP (through swift-otel's exporters).
+///
+/// Set ``SpyglassConfiguration/otlp`` to one, or set `OTEL_EXPORTER_OTLP_ENDPOINT`: export is on when an endpoint
+/// is known. Without one nothing leaves the process, and spans still reach the in-process store and the logs.
+///
+/// ```swift
+/// configuration.otlp = OTLPConfiguration(endpoint: "http://otel-collector:4318")
+/// ```
+public struct OTLPConfiguration: Sendable, Hashable {
+    /// The wire protocol, named as in `OTEL_EXPORTER_OTLP_PROTOCOL`.
+    public enum TransportProtocol: String, Sendable, Hashable, CaseIterable {
+        /// OTLP/gRPC; a collector listens on port 4317 by default.
+        case grpc = "grpc"
+        /// OTLP/HTTP with protobuf bodies; port 4318 by default.
+        case httpProtobuf = "http/protobuf"
+        /// OTLP/HTTP with JSON bodies.
+        case httpJSON = "http/json"
+    }
+
+    /// The collector's base URL. Over HTTP traces go to `{endpoint}/v1/traces`; over gRPC it is used as is.
+    /// Environment: `OTEL_EXPORTER_OTLP_ENDPOINT`.
+    public var endpoint: String
+    /// A URL for traces only, used as is (no path appended). Default `nil`: derived from ``endpoint``.
+    /// Environment: `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`.
+    public var tracesEndpoint: String?
+    /// Default ``TransportProtocol/httpProtobuf``. Environment: `OTEL_EXPORTER_OTLP_PROTOCOL`, else
+    /// `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL`.
+    public var transport: TransportProtocol
+    /// Sent with every export, for example an API key. Default none. Environment: `OTEL_EXPORTER_OTLP_HEADERS`
+    /// (`key=value,key2=value2`, values percent-decoded).
+    public var headers: [String: String]
+    /// How long one export may take before it is abandoned. Default 10 seconds.
+    /// Environment: `OTEL_EXPORTER_OTLP_TIMEOUT` (milliseconds).
+    public var timeout: Duration
+    /// Whether spans are exported. Default `true`. Environment: `OTEL_TRACES_EXPORTER=none` turns it off, `otlp`
+    /// on.
+    public var exportsTraces: Bool
+
+    /// Creates an export configuration; every parameter but the endpoint has the documented default.
+    public init(
+        endpoint: String,
+        tracesEndpoint: String? = nil,
+        transport: TransportProtocol = .httpProtobuf,
+        headers: [String: String] = [:],
+        timeout: Duration = .seconds(10),
+        exportsTraces: Bool = true
+    ) {
+        self.endpoint = endpoint
+        self.tracesEndpoint = tracesEndpoint
+        self.transport = transport
+        self.headers = headers
+        self.timeout = timeout
+        self.exportsTraces = exportsTraces
+    }
+
+    /// Where spans are sent: ``tracesEndpoint`` as is, else ``endpoint`` with `/v1/traces` over HTTP and as is
+    /// over gRPC.
+    public var resolvedTracesEndpoint: String {
+        if let tracesEndpoint { return tracesEndpoint }
+        guard transport != .grpc else { return endpoint }
+        return endpoint.hasSuffix("/") ? "\(endpoint)v1/traces" : "\(endpoint)/v1/traces"
+    }
+}
