@@ -33,6 +33,8 @@ let package = Package(
         .package(url: "https://github.com/swift-otel/swift-w3c-trace-context.git", from: "1.0.0"),
         // OTLP export (SpyglassOTLP); tests also use its tracer and metadata provider to prove log–trace correlation.
         .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0"),
+        // Tests only, so far: outgoing requests from a traced handler get client spans and the request id.
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .target(
@@ -84,6 +86,7 @@ let package = Package(
             name: "SpyglassOTLP",
             dependencies: [
                 "SpyglassCore",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "OTel", package: "swift-otel"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Logging", package: "swift-log"),
@@ -125,6 +128,7 @@ let package = Package(
             name: "SpyglassDemo",
             dependencies: [
                 "Spyglass",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -149,6 +153,7 @@ let package = Package(
             name: "SpyglassLoggingTests",
             dependencies: [
                 "SpyglassLogging",
+                .product(name: "InMemoryLogging", package: "swift-log"),
                 "SpyglassTestSupport",
                 .product(name: "OTel", package: "swift-otel"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
@@ -158,6 +163,7 @@ let package = Package(
             name: "SpyglassMetricsTests",
             dependencies: [
                 "SpyglassMetrics",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
                 "SpyglassCore",
                 "SpyglassTestSupport",
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -174,10 +180,19 @@ let package = Package(
                 "SpyglassTracing",
                 "SpyglassTestSupport",
                 .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "OTel", package: "swift-otel"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ]
+        ),
+        .testTarget(
+            name: "SpyglassOTLPTests",
+            dependencies: [
+                "SpyglassOTLP",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
             ]
         ),
         .testTarget(

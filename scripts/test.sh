@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 
 # Real peers the tests use: promtool and the Prometheus server (Debian package prometheus) check the exposition
 # and scrape the demo; Python's prometheus_client (in .venv) parses the exposition; Arize Phoenix (in .venv)
-# receives the demo's spans over OTLP/HTTP and OTLP/gRPC.
+# receives the demo's spans over OTLP/HTTP and OTLP/gRPC; oteltap (in .venv) receives its OTLP logs and metrics.
 install_peers() {
     command -v swift >/dev/null || { echo "swift is not on PATH" >&2; exit 1; }
     if ! command -v promtool >/dev/null; then
@@ -17,6 +17,7 @@ install_peers() {
     [ -x .venv/bin/pip ] || python3 -m venv .venv
     .venv/bin/python -c "import prometheus_client" 2>/dev/null || .venv/bin/pip install --quiet prometheus_client
     [ -x .venv/bin/phoenix ] || .venv/bin/pip install --quiet arize-phoenix
+    [ -x .venv/bin/oteltap ] || .venv/bin/pip install --quiet oteltap
 
 }
 

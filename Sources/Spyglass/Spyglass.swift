@@ -23,10 +23,12 @@ public enum Spyglass {
 
     /// Applies `environment` over `configuration`, installs the Spyglass log handler as swift-log's backend,
     /// a ``MetricRegistry`` as swift-metrics' backend (with process metrics, `app_info` and
-    /// `spyglass_log_events_dropped_total`) and, unless tracing is turned off, a ``SpyglassTracer`` keeping spans
-    /// in process as swift-distributed-tracing's tracer — exporting them through swift-otel over OTLP as well when
-    /// an endpoint is configured (``SpyglassConfiguration/otlp`` or `OTEL_EXPORTER_OTLP_ENDPOINT`); returns the
-    /// service that runs the export and, at shutdown, sends the pending spans and flushes the logs.
+    /// `spyglass_log_events_dropped_total`, `spyglass_spans_dropped_total`) and, unless tracing is turned off, a
+    /// ``SpyglassTracer`` keeping spans in process as swift-distributed-tracing's tracer. When an OTLP endpoint is
+    /// configured (``SpyglassConfiguration/otlp`` or `OTEL_EXPORTER_OTLP_ENDPOINT`) it also exports through
+    /// swift-otel: spans through the same tracer, log lines (redacted) beside standard output, metrics mirrored from
+    /// the registry. Returns the service that runs the export and, at shutdown, sends what is pending and flushes
+    /// the logs.
     ///
     /// - Parameters:
     ///   - configuration: settings from code; every variable set in `environment` overrides them.
@@ -49,7 +51,7 @@ public enum Spyglass {
             configuration: resolved,
             writer: .standardOutput(flushInterval: resolved.logging.flushInterval)
         )
-        let export = try OTLPTracing.make(
+        let export = try OTLPExport.make(
             configuration: resolved,
             diagnostics: Logger(label: "spyglass.otlp") { backend.makeHandler(label: $0, metadataProvider: metadataProvider) }
         )
@@ -58,16 +60,32 @@ public enum Spyglass {
             throw BootstrapError.alreadyBootstrapped
         }
         let spans = SpanStore(capacity: resolved.tracing.storeCapacity)
-        if let export {
-            InstrumentationSystem.bootstrap(SpyglassTracer(store: spans, exportingThrough: export.tracer))
+        if let exporter = export?.tracer {
+            InstrumentationSystem.bootstrap(SpyglassTracer(store: spans, exportingThrough: exporter, redactor: backend.redactor))
         } else if resolved.tracing.isEnabled {
-            InstrumentationSystem.bootstrap(SpyglassTracer(store: spans, sampler: resolved.tracing.sampler))
+            InstrumentationSystem.bootstrap(SpyglassTracer(store: spans, sampler: resolved.tracing.sampler, redactor: backend.redactor))
         }
-        LoggingSystem.bootstrap(backend.makeHandler, metadataProvider: metadataProvider)
+        if let makeOTLPHandler = export?.makeLogHandler {
+            // Standard output and the collector get the same lines, redacted the same way.
+            LoggingSystem.bootstrap({ label, provider in
+                MultiplexLogHandler([
+                    backend.makeHandler(label: label, metadataProvider: provider),
+                    ForwardingLogHandler(
+                        upstream: makeOTLPHandler(label),
+                        redactor: backend.redactor,
+                        logLevel: backend.configuration.level(for: label),
+                        metadataProvider: provider
+                    ),
+                ])
+            }, metadataProvider: metadataProvider)
+        } else {
+            LoggingSystem.bootstrap(backend.makeHandler, metadataProvider: metadataProvider)
+        }
         let metrics = MetricRegistry(
             configuration: resolved.metrics,
             exemplars: metadataProvider.map(ExemplarSource.metadataProvider) ?? .activeSpan,
-            logger: Logger(label: "spyglass.metrics")
+            logger: Logger(label: "spyglass.metrics"),
+            mirror: export?.metricsFactory
         )
         metrics.registerProcessMetrics()
         metrics.registerAppInfo(service: resolved.serviceName, version: resolved.version, environment: resolved.environment)
@@ -76,8 +94,17 @@ public enum Spyglass {
             help: "Log lines not written, by reason (sampling of repetitive messages).",
             labels: [("reason", "sampling")]
         ) { Double(backend.droppedBySampling) }
+        // Exposed (at 0) without export too, so dashboards and alerts over it always have a series.
+        let drops = export?.drops
+        for reason in SpanDropCounter.Reason.allCases {
+            metrics.observeCounter(
+                "spyglass_spans_dropped_total",
+                help: "Spans the OTLP export lost, by reason (export_failed: the collector did not take a batch; queue_full: the export queue was full).",
+                labels: [("reason", reason.rawValue)]
+            ) { Double(drops?.count(reason) ?? 0) }
+        }
         MetricsSystem.bootstrap(SpyglassMetricsFactory(registry: metrics))
-        return SpyglassService(configuration: resolved, logging: backend, metrics: metrics, spans: spans, exporter: export?.service)
+        return SpyglassService(configuration: resolved, logging: backend, metrics: metrics, spans: spans, exporters: export?.services ?? [])
     }
 }
 

@@ -7,8 +7,8 @@ public import SpyglassStore
 /// The running part of Spyglass, for a ServiceLifecycle `ServiceGroup`.
 ///
 /// It holds the log pipeline, the metric registry and the span store, and runs the OTLP export when one is
-/// configured. At graceful shutdown it sends the spans still pending (bounded by the export timeout), then
-/// writes every buffered line before returning. List it first in the group: services stop in reverse order, so
+/// configured. At graceful shutdown it sends the spans, log records and metrics still pending (bounded by the
+/// export timeouts), then writes every buffered line before returning. List it first in the group: services stop in reverse order, so
 /// it stops after the application has drained its requests.
 public struct SpyglassService: Service {
     /// The configuration in force, environment applied.
@@ -19,15 +19,15 @@ public struct SpyglassService: Service {
     public let metrics: MetricRegistry
     /// The spans the installed ``SpyglassTracer`` finished most recently (empty when tracing is turned off).
     public let spans: SpanStore
-    /// swift-otel's batch processor and exporter; `nil` when nothing is exported.
-    private let exporter: (any Service)?
+    /// swift-otel's processors and exporters, one per exported signal.
+    private let exporters: [any Service]
 
-    init(configuration: SpyglassConfiguration, logging: LogBackend, metrics: MetricRegistry, spans: SpanStore, exporter: (any Service)?) {
+    init(configuration: SpyglassConfiguration, logging: LogBackend, metrics: MetricRegistry, spans: SpanStore, exporters: [any Service]) {
         self.configuration = configuration
         self.logging = logging
         self.metrics = metrics
         self.spans = spans
-        self.exporter = exporter
+        self.exporters = exporters
     }
 
     /// Runs the export until graceful shutdown (or cancellation), lets it send what is pending, then flushes the
@@ -35,8 +35,8 @@ public struct SpyglassService: Service {
     public func run() async throws {
         defer { logging.flush() }
         try await withThrowingTaskGroup(of: Void.self) { group in
-            // Graceful shutdown reaches the exporter's own service group through the task, as it reaches this one.
-            if let exporter { group.addTask { try await exporter.run() } }
+            // Graceful shutdown reaches the exporters' own service groups through the task, as it reaches this one.
+            for exporter in exporters { group.addTask { try await exporter.run() } }
             try? await gracefulShutdown()
             try await group.waitForAll()
         }

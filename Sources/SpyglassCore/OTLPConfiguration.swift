@@ -1,7 +1,8 @@
 /// Where Spyglass sends telemetry over OTLP (through swift-otel's exporters).
 ///
 /// Set ``SpyglassConfiguration/otlp`` to one, or set `OTEL_EXPORTER_OTLP_ENDPOINT`: export is on when an endpoint
-/// is known. Without one nothing leaves the process, and spans still reach the in-process store and the logs.
+/// is known, for traces, logs and metrics alike (OpenTelemetry's default), each of which can be turned off. Without
+/// one nothing leaves the process, and spans still reach the in-process store and the logs.
 ///
 /// ```swift
 /// configuration.otlp = OTLPConfiguration(endpoint: "http://otel-collector:4318")
@@ -17,12 +18,25 @@ public struct OTLPConfiguration: Sendable, Hashable {
         case httpJSON = "http/json"
     }
 
-    /// The collector's base URL. Over HTTP traces go to `{endpoint}/v1/traces`; over gRPC it is used as is.
-    /// Environment: `OTEL_EXPORTER_OTLP_ENDPOINT`.
+    /// One kind of telemetry, with its own endpoint path and switch.
+    public enum Signal: String, Sendable, Hashable, CaseIterable {
+        case traces
+        case logs
+        case metrics
+    }
+
+    /// The collector's base URL. Over HTTP each signal goes to `{endpoint}/v1/{signal}`; over gRPC it is used
+    /// as is. Environment: `OTEL_EXPORTER_OTLP_ENDPOINT`.
     public var endpoint: String
     /// A URL for traces only, used as is (no path appended). Default `nil`: derived from ``endpoint``.
     /// Environment: `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`.
     public var tracesEndpoint: String?
+    /// A URL for logs only, used as is. Default `nil`: derived from ``endpoint``.
+    /// Environment: `OTEL_EXPORTER_OTLP_LOGS_ENDPOINT`.
+    public var logsEndpoint: String?
+    /// A URL for metrics only, used as is. Default `nil`: derived from ``endpoint``.
+    /// Environment: `OTEL_EXPORTER_OTLP_METRICS_ENDPOINT`.
+    public var metricsEndpoint: String?
     /// Default ``TransportProtocol/httpProtobuf``. Environment: `OTEL_EXPORTER_OTLP_PROTOCOL`, else
     /// `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL`.
     public var transport: TransportProtocol
@@ -35,6 +49,12 @@ public struct OTLPConfiguration: Sendable, Hashable {
     /// Whether spans are exported. Default `true`. Environment: `OTEL_TRACES_EXPORTER=none` turns it off, `otlp`
     /// on.
     public var exportsTraces: Bool
+    /// Whether log lines are exported as OTLP log records as well as written to standard output. Default `true`.
+    /// Environment: `OTEL_LOGS_EXPORTER` (`otlp` or `none`).
+    public var exportsLogs: Bool
+    /// Whether metrics are exported (every `OTEL_METRIC_EXPORT_INTERVAL`, 60 s by default) as well as served on
+    /// `/metrics`. Default `true`. Environment: `OTEL_METRICS_EXPORTER` (`otlp` or `none`).
+    public var exportsMetrics: Bool
 
     /// Creates an export configuration; every parameter but the endpoint has the documented default.
     public init(
@@ -43,7 +63,9 @@ public struct OTLPConfiguration: Sendable, Hashable {
         transport: TransportProtocol = .httpProtobuf,
         headers: [String: String] = [:],
         timeout: Duration = .seconds(10),
-        exportsTraces: Bool = true
+        exportsTraces: Bool = true,
+        exportsLogs: Bool = true,
+        exportsMetrics: Bool = true
     ) {
         self.endpoint = endpoint
         self.tracesEndpoint = tracesEndpoint
@@ -51,13 +73,29 @@ public struct OTLPConfiguration: Sendable, Hashable {
         self.headers = headers
         self.timeout = timeout
         self.exportsTraces = exportsTraces
+        self.exportsLogs = exportsLogs
+        self.exportsMetrics = exportsMetrics
     }
 
-    /// Where spans are sent: ``tracesEndpoint`` as is, else ``endpoint`` with `/v1/traces` over HTTP and as is
+    /// Whether `signal` is exported.
+    public func exports(_ signal: Signal) -> Bool {
+        switch signal {
+        case .traces: exportsTraces
+        case .logs: exportsLogs
+        case .metrics: exportsMetrics
+        }
+    }
+
+    /// Where `signal` is sent: its own endpoint as is, else ``endpoint`` with `/v1/{signal}` over HTTP and as is
     /// over gRPC.
-    public var resolvedTracesEndpoint: String {
-        if let tracesEndpoint { return tracesEndpoint }
+    public func resolvedEndpoint(_ signal: Signal) -> String {
+        let own = switch signal {
+        case .traces: tracesEndpoint
+        case .logs: logsEndpoint
+        case .metrics: metricsEndpoint
+        }
+        if let own { return own }
         guard transport != .grpc else { return endpoint }
-        return endpoint.hasSuffix("/") ? "\(endpoint)v1/traces" : "\(endpoint)/v1/traces"
+        return endpoint.hasSuffix("/") ? "\(endpoint)v1/\(signal.rawValue)" : "\(endpoint)/v1/\(signal.rawValue)"
     }
 }

@@ -137,6 +137,8 @@ public struct SpyglassConfiguration: Sendable, Hashable {
         }
         let endpoint = try url("OTEL_EXPORTER_OTLP_ENDPOINT")
         let tracesEndpoint = try url("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+        let logsEndpoint = try url("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT")
+        let metricsEndpoint = try url("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT")
         var transport: OTLPConfiguration.TransportProtocol?
         if let variable = reader.first("OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL") {
             transport = OTLPConfiguration.TransportProtocol(rawValue: variable.value.trimmingWhitespace().lowercased())
@@ -150,22 +152,36 @@ public struct SpyglassConfiguration: Sendable, Hashable {
             }
             timeout = .milliseconds(milliseconds)
         }
-        var exportsTraces: Bool?
-        if let variable = reader.first("OTEL_TRACES_EXPORTER") {
+        func exporter(_ name: String) throws(ConfigurationError) -> Bool? {
+            guard let variable = reader.first(name) else { return nil }
             switch variable.value.trimmingWhitespace().lowercased() {
-            case "otlp": exportsTraces = true
-            case "none": exportsTraces = false
+            case "otlp": return true
+            case "none": return false
             default: throw variable.error(allowed: "otlp or none")
             }
         }
+        let exportsTraces = try exporter("OTEL_TRACES_EXPORTER")
+        let exportsLogs = try exporter("OTEL_LOGS_EXPORTER")
+        let exportsMetrics = try exporter("OTEL_METRICS_EXPORTER")
 
-        guard var otlp = configured ?? (endpoint ?? tracesEndpoint).map({ OTLPConfiguration(endpoint: $0) }) else { return nil }
+        let someEndpoint = endpoint ?? tracesEndpoint ?? logsEndpoint ?? metricsEndpoint
+        guard var otlp = configured ?? someEndpoint.map({ OTLPConfiguration(endpoint: $0) }) else { return nil }
+        if configured == nil, endpoint == nil {
+            // Only signal endpoints are set: the other signals have nowhere to go.
+            otlp.exportsTraces = tracesEndpoint != nil
+            otlp.exportsLogs = logsEndpoint != nil
+            otlp.exportsMetrics = metricsEndpoint != nil
+        }
         if let endpoint { otlp.endpoint = endpoint }
         if let tracesEndpoint { otlp.tracesEndpoint = tracesEndpoint }
+        if let logsEndpoint { otlp.logsEndpoint = logsEndpoint }
+        if let metricsEndpoint { otlp.metricsEndpoint = metricsEndpoint }
         if let transport { otlp.transport = transport }
         if let headers { otlp.headers = headers }
         if let timeout { otlp.timeout = timeout }
         if let exportsTraces { otlp.exportsTraces = exportsTraces }
+        if let exportsLogs { otlp.exportsLogs = exportsLogs }
+        if let exportsMetrics { otlp.exportsMetrics = exportsMetrics }
         return otlp
     }
 }

@@ -16,6 +16,9 @@ public import Instrumentation
 /// Unstructured work does not inherit task-locals when it is detached. Carry the context explicitly with
 /// ``detachedTask(priority:operation:)`` or by capturing ``ServiceContext/current`` yourself.
 public struct SpyglassContext: Sendable, Hashable {
+    /// The HTTP header a request id arrives in, is echoed on, and is sent on with outgoing requests.
+    public static let requestIDHeaderName = "X-Request-ID"
+
     /// The id of the HTTP request being served (`request_id` in logs).
     public var requestID: String?
     /// The user session the work belongs to (`session_id`).

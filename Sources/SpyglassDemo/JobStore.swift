@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Spyglass
 import Synchronization
+import Tracing
 
 /// What a job is, as the API shows it.
 struct Job: Codable, Sendable {
@@ -62,7 +63,13 @@ final class JobStore: Sendable {
         jobs.withLock { $0[job.id] = job }
         SpyglassContext.with({ $0.jobID = job.id }) {
             logger.info("job_created", metadata: ["job_type": "\(kind.rawValue)"])
-            let task = SpyglassContext.detachedTask { [self] in try await run(job) }
+            // Its own trace, linked to the request's span; its log lines keep the request id and the job id.
+            let task = BackgroundWork.start(
+                "job \(kind.rawValue)",
+                attributes: ["job.id": .string(job.id), "job.type": .string(kind.rawValue)]
+            ) { [self] span in
+                try await run(job, span: span)
+            }
             tasks.withLock { $0[job.id] = task }
         }
         return job
@@ -90,7 +97,7 @@ final class JobStore: Sendable {
         }
     }
 
-    private func run(_ job: Job) async throws {
+    private func run(_ job: Job, span: any Span) async throws {
         let kind = job.kind.rawValue
         let start = ContinuousClock.now
         let steps = job.kind == .research ? 5 : 3
@@ -115,6 +122,8 @@ final class JobStore: Sendable {
             update(job.id) { $0.status = .cancelled }
         } catch {
             status = .failed
+            span.recordError(error)
+            span.setStatus(SpanStatus(code: .error, message: "\(error)"))
             update(job.id) {
                 $0.status = .failed
                 $0.error = "\(error)"
@@ -124,6 +133,7 @@ final class JobStore: Sendable {
         active.labels(kind).decrement()
         total.labels(kind, status.rawValue).increment()
         duration.labels(kind, status.rawValue).observe(ContinuousClock.now - start)
+        span.attributes["job.status"] = status.rawValue
         let level: Logger.Level = status == .failed ? .error : .info
         logger.log(level: level, "job_completed", metadata: ["job_type": "\(kind)", "status": "\(status.rawValue)"])
     }

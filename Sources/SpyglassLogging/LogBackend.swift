@@ -21,6 +21,8 @@ public final class LogBackend: Sendable {
     public let configuration: LoggingConfiguration
     /// Where lines go.
     public let writer: LogWriter
+    /// What the lines hide: credentials in messages and values, values under sensitive keys.
+    public let redactor: Redactor
 
     private let sampler: LogSampler?
     private let format: any LineFormat
@@ -41,7 +43,8 @@ public final class LogBackend: Sendable {
         }
         self.configuration = logging
         self.writer = writer
-        let policy = TextPolicy(redactor: try Redactor(logging.redaction), maxValueBytes: logging.maxValueBytes)
+        redactor = try Redactor(logging.redaction)
+        let policy = TextPolicy(redactor: redactor, maxValueBytes: logging.maxValueBytes)
         sampler = logging.sampling.map(LogSampler.init)
         switch logging.format {
         case .json:

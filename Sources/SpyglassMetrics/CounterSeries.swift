@@ -1,3 +1,4 @@
+import CoreMetrics
 import Synchronization
 
 /// One series of a counter: a value that only goes up.
@@ -13,10 +14,12 @@ public final class CounterSeries: MetricSeries {
     /// A `Double`'s bits: the sum of fractional increments.
     private let fraction = Atomic<UInt64>(0)
     private let exemplar = Mutex<Exemplar?>(nil)
+    private let mirrored: (any FloatingPointCounterHandler)?
 
     init(labels: SeriesLabels, context: SeriesContext) {
         self.labels = labels
         self.context = context
+        mirrored = context.mirror?.counter(labels)
     }
 
     /// Adds one.
@@ -30,6 +33,7 @@ public final class CounterSeries: MetricSeries {
             return
         }
         whole.wrappingAdd(UInt64(amount), ordering: .relaxed)
+        mirrored?.increment(by: Double(amount))
         if let source = context.exemplars { keepExemplar(Double(amount), from: source) }
     }
 
@@ -40,6 +44,7 @@ public final class CounterSeries: MetricSeries {
             return
         }
         fraction.add(amount)
+        mirrored?.increment(by: amount)
         if let source = context.exemplars { keepExemplar(amount, from: source) }
     }
 
@@ -50,6 +55,7 @@ public final class CounterSeries: MetricSeries {
     func resetToZero() {
         whole.store(0, ordering: .relaxed)
         fraction.store(0.0.bitPattern, ordering: .relaxed)
+        mirrored?.reset()
     }
 
     private func keepExemplar(_ amount: Double, from source: ExemplarSource) {

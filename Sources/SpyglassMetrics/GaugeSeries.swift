@@ -1,3 +1,4 @@
+import CoreMetrics
 import Synchronization
 
 /// One series of a gauge: a value that goes up and down.
@@ -5,22 +6,33 @@ public final class GaugeSeries: MetricSeries {
     /// The label values this series stands for.
     public let labels: SeriesLabels
     private let bits = Atomic<UInt64>(0.0.bitPattern)
+    private let mirrored: (any MeterHandler)?
 
     init(labels: SeriesLabels, context: SeriesContext) {
         self.labels = labels
+        mirrored = context.mirror?.meter(labels)
     }
 
     /// Replaces the value.
-    public func set(_ value: Double) { bits.store(value.bitPattern, ordering: .relaxed) }
+    public func set(_ value: Double) {
+        bits.store(value.bitPattern, ordering: .relaxed)
+        mirrored?.set(value)
+    }
 
     /// Replaces the value.
     public func set(_ value: Int) { set(Double(value)) }
 
     /// Adds `amount` (default 1).
-    public func increment(by amount: Double = 1) { bits.add(amount) }
+    public func increment(by amount: Double = 1) {
+        bits.add(amount)
+        mirrored?.increment(by: amount)
+    }
 
     /// Subtracts `amount` (default 1).
-    public func decrement(by amount: Double = 1) { bits.add(-amount) }
+    public func decrement(by amount: Double = 1) {
+        bits.add(-amount)
+        mirrored?.decrement(by: amount)
+    }
 
     /// The current value.
     public var value: Double { bits.double }

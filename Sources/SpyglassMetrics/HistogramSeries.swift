@@ -1,3 +1,4 @@
+import CoreMetrics
 import Synchronization
 
 /// One series of a histogram: observations counted into buckets, with their sum.
@@ -15,10 +16,12 @@ public final class HistogramSeries: MetricSeries {
     private let bucketCount: Int
     private let sum = Atomic<UInt64>(0.0.bitPattern)
     private let exemplars: Mutex<[Exemplar?]>
+    private let mirrored: (any RecorderHandler)?
 
     init(labels: SeriesLabels, context: SeriesContext) {
         self.labels = labels
         self.context = context
+        mirrored = context.mirror?.histogram(labels)
         bucketCount = context.bucketBounds.count + 1
         counts = .allocate(capacity: bucketCount)
         for index in 0..<bucketCount { (counts + index).initialize(to: Atomic(0)) }
@@ -39,6 +42,7 @@ public final class HistogramSeries: MetricSeries {
         let bucket = bucketIndex(of: value)
         counts[bucket].wrappingAdd(1, ordering: .relaxed)
         sum.add(value)
+        mirrored?.record(value)
         if let source = context.exemplars, let span = source.currentSpan() {
             let sample = Exemplar(span: span, value: value)
             exemplars.withLock { $0[bucket] = sample }

@@ -1,3 +1,4 @@
+public import CoreMetrics
 public import SpyglassCore
 public import Logging
 import Synchronization
@@ -16,6 +17,8 @@ public final class MetricRegistry: Sendable {
     public let configuration: MetricsConfiguration
     let exemplars: ExemplarSource?
     let problems: ProblemReporter
+    /// The backend every series also records into.
+    private let mirror: (any MetricsFactory)?
 
     final class Entry: Sendable {
         /// The name looked up by (``MetricDescriptor/name``), stored apart so a lookup does not copy the descriptor.
@@ -60,13 +63,18 @@ public final class MetricRegistry: Sendable {
     ///   - configuration: namespace and default series limit.
     ///   - exemplars: where to find the active sampled span; `nil` records no exemplars.
     ///   - logger: where misuse is reported, once per metric and problem.
+    ///   - mirror: a metrics backend every counter, gauge and histogram series also records into, under the same
+    ///     name (a counter's without `_total`) and labels: swift-otel's factory, to export over OTLP what
+    ///     `/metrics` serves. Observed metrics (read from closures when rendered) are not mirrored. Default none.
     public init(
         configuration: MetricsConfiguration = MetricsConfiguration(),
         exemplars: ExemplarSource? = nil,
-        logger: Logger = Logger(label: "spyglass.metrics")
+        logger: Logger = Logger(label: "spyglass.metrics"),
+        mirror: (any MetricsFactory)? = nil
     ) {
         self.configuration = configuration
         self.exemplars = exemplars
+        self.mirror = mirror
         problems = ProblemReporter(logger: logger)
         let problems = problems
         observeCounter(
@@ -189,7 +197,13 @@ public final class MetricRegistry: Sendable {
     }
 
     private func context(for descriptor: MetricDescriptor) -> SeriesContext {
-        SeriesContext(metric: descriptor.exposedName, exemplars: exemplars, bucketBounds: descriptor.buckets, problems: problems)
+        SeriesContext(
+            metric: descriptor.exposedName,
+            exemplars: exemplars,
+            bucketBounds: descriptor.buckets,
+            problems: problems,
+            mirror: mirror.map { MetricsMirror(factory: $0, name: descriptor.familyName, labelNames: descriptor.labelNames) }
+        )
     }
 
     /// The family registered under the descriptor's name: the existing one when compatible, a new one when the

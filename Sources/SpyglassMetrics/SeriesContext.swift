@@ -9,13 +9,16 @@ final class SeriesContext: Sendable {
     /// The `le` label value of each bucket, `+Inf` last, rendered once.
     let bucketLabels: [[UInt8]]
     let problems: ProblemReporter
+    /// Where each series also records; `nil` for most registries.
+    let mirror: MetricsMirror?
 
-    init(metric: String, exemplars: ExemplarSource?, bucketBounds: [Double] = [], problems: ProblemReporter) {
+    init(metric: String, exemplars: ExemplarSource?, bucketBounds: [Double] = [], problems: ProblemReporter, mirror: MetricsMirror? = nil) {
         self.metric = metric
         self.exemplars = exemplars
         self.bucketBounds = bucketBounds
         bucketLabels = (bucketBounds + [.infinity]).map(\.bucketLabel)
         self.problems = problems
+        self.mirror = mirror
     }
 
     /// Reports a value the metric cannot take (a negative counter increment, NaN); logged once per metric.

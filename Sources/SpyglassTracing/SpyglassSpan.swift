@@ -4,10 +4,12 @@ import SpyglassStore
 import Synchronization
 public import Tracing
 
-/// A span started by ``SpyglassTracer``. When it ends, a sampled span becomes a `SpanRecord` in the tracer's
-/// store (once, however often `end` is called); a span that was not sampled records nothing but still carries
-/// its identity, so the trace propagates. When the tracer exports, every change is passed on to the exporting
-/// tracer's span as well.
+/// A span started by ``SpyglassTracer``. When it ends, it becomes a `SpanRecord` in the tracer's store (once,
+/// however often `end` is called) if its trace was sampled or if it ended with error status: head sampling
+/// thins out the ordinary traffic, never the failures. A span that was not sampled still carries its identity,
+/// so the trace propagates marked unsampled. When the tracer exports, every change is passed on to the exporting
+/// tracer's span as well, which exports only sampled spans. With a redactor, string attributes, event attributes
+/// and recorded errors are redacted before they are kept or passed on.
 public final class SpyglassSpan: Span, Sendable {
     private struct State {
         var operationName: String
@@ -29,6 +31,7 @@ public final class SpyglassSpan: Span, Sendable {
     private let state: Mutex<State>
     /// The same span on the exporting tracer.
     private let exported: (any Tracing.Span)?
+    private let redactor: Redactor?
 
     init(
         operationName: String,
@@ -38,7 +41,8 @@ public final class SpyglassSpan: Span, Sendable {
         parentSpanID: UInt64?,
         startNanoseconds: UInt64,
         store: SpanStore,
-        exported: (any Tracing.Span)?
+        exported: (any Tracing.Span)?,
+        redactor: Redactor?
     ) {
         self.context = context
         self.identity = identity
@@ -47,7 +51,10 @@ public final class SpyglassSpan: Span, Sendable {
         self.startNanoseconds = startNanoseconds
         self.store = store
         self.exported = exported
-        isRecording = identity.isSampled
+        self.redactor = redactor
+        // Unsampled spans record too, so that one ending in error can still be kept. Only a span the exporting
+        // tracer gave no identity (swift-otel's `always_off`) has nothing to be kept under.
+        isRecording = identity.spanID != 0
         state = Mutex(State(operationName: operationName))
     }
 
@@ -62,9 +69,10 @@ public final class SpyglassSpan: Span, Sendable {
     public var attributes: SpanAttributes {
         get { state.withLock { $0.attributes } }
         set {
-            exported?.attributes = newValue
+            let attributes = redactor?.redact(newValue) ?? newValue
+            exported?.attributes = attributes
             guard isRecording else { return }
-            state.withLock { $0.attributes = newValue }
+            state.withLock { $0.attributes = attributes }
         }
     }
 
@@ -75,18 +83,19 @@ public final class SpyglassSpan: Span, Sendable {
     }
 
     public func addEvent(_ event: SpanEvent) {
+        var event = event
+        if let redactor { event.attributes = redactor.redact(event.attributes) }
         exported?.addEvent(event)
         keep(event)
     }
 
     public func recordError<Instant: TracerInstant>(_ error: any Error, attributes: SpanAttributes, at instant: @autoclosure () -> Instant) {
         guard isRecording || exported != nil else { return }
-        let instant = instant()
-        exported?.recordError(error, attributes: attributes, at: instant)
         var attributes = attributes
         attributes["exception.type"] = String(reflecting: type(of: error))
         attributes["exception.message"] = String(describing: error)
-        keep(SpanEvent(name: "exception", at: instant, attributes: attributes))
+        // The exporter gets the event as kept here, so the message it carries is the redacted one.
+        addEvent(SpanEvent(name: "exception", at: instant(), attributes: attributes))
     }
 
     private func keep(_ event: SpanEvent) {
@@ -110,7 +119,7 @@ public final class SpyglassSpan: Span, Sendable {
             return state
         }) else { return }
         exported?.end(at: instant)
-        guard isRecording else { return }
+        guard identity.isSampled || finished.status?.code == .error else { return }
         store.append(SpanRecord(
             traceIDHigh: identity.traceIDHigh,
             traceIDLow: identity.traceIDLow,

@@ -30,16 +30,21 @@ public final class SpyglassTracer: Tracer, Sendable {
     public let sampler: TraceSampler
     /// The tracer every span is also started on, for export; `nil`: spans stay in process.
     private let exporter: (any Tracer)?
+    /// What is removed from string attributes, events and errors; `nil`: nothing.
+    private let redactor: Redactor?
 
     /// Creates a tracer that keeps spans in process only.
     ///
     /// - Parameters:
     ///   - store: where finished sampled spans are kept.
     ///   - sampler: which traces are recorded; default every one (`parentbased_always_on`).
-    public init(store: SpanStore, sampler: TraceSampler = .alwaysOn) {
+    ///   - redactor: removes credentials from string attributes, event attributes and recorded errors (a URL path
+    ///     or an error message can hold a token); `Spyglass.bootstrap` passes the logs' redactor. Default `nil`.
+    public init(store: SpanStore, sampler: TraceSampler = .alwaysOn, redactor: Redactor? = nil) {
         self.store = store
         self.sampler = sampler
         exporter = nil
+        self.redactor = redactor
     }
 
     /// Creates a tracer that keeps spans in process and starts each one on `exporter` too.
@@ -50,10 +55,12 @@ public final class SpyglassTracer: Tracer, Sendable {
     /// - Parameters:
     ///   - store: where finished sampled spans are kept.
     ///   - exporter: the tracer that exports, such as swift-otel's.
-    public init(store: SpanStore, exportingThrough exporter: any Tracer) {
+    ///   - redactor: as for ``init(store:sampler:redactor:)``; what the exporter receives is redacted too.
+    public init(store: SpanStore, exportingThrough exporter: any Tracer, redactor: Redactor? = nil) {
         self.store = store
         sampler = .alwaysOn
         self.exporter = exporter
+        self.redactor = redactor
     }
 
     public func startSpan<Instant: TracerInstant>(
@@ -76,7 +83,9 @@ public final class SpyglassTracer: Tracer, Sendable {
             // not kept, and log lines inside it carry no span ids.
             let identity = exporter.injectedIdentity(of: spanContext)
             spanContext.spanIdentity = identity
-            return SpyglassSpan(
+            let reference = ActiveSpanReference()
+            spanContext.setActiveSpan(reference)
+            let span = SpyglassSpan(
                 operationName: operationName,
                 context: spanContext,
                 identity: identity ?? SpanIdentity(traceIDHigh: 0, traceIDLow: 0, spanID: 0, isSampled: false),
@@ -84,8 +93,11 @@ public final class SpyglassTracer: Tracer, Sendable {
                 parentSpanID: parent?.spanID,
                 startNanoseconds: start.nanosecondsSinceEpoch,
                 store: store,
-                exported: exported
+                exported: exported,
+                redactor: redactor
             )
+            reference.span = span
+            return span
         }
         let traceIDHigh = parent?.traceIDHigh ?? UniqueID.next()
         let traceIDLow = parent?.traceIDLow ?? UniqueID.next()
@@ -97,7 +109,9 @@ public final class SpyglassTracer: Tracer, Sendable {
             traceState: parent?.traceState
         )
         context.spanIdentity = identity
-        return SpyglassSpan(
+        let reference = ActiveSpanReference()
+        context.setActiveSpan(reference)
+        let span = SpyglassSpan(
             operationName: operationName,
             context: context,
             identity: identity,
@@ -105,8 +119,11 @@ public final class SpyglassTracer: Tracer, Sendable {
             parentSpanID: parent?.spanID,
             startNanoseconds: start.nanosecondsSinceEpoch,
             store: store,
-            exported: nil
+            exported: nil,
+            redactor: redactor
         )
+        reference.span = span
+        return span
     }
 
     public func forceFlush() {
@@ -129,6 +146,10 @@ public final class SpyglassTracer: Tracer, Sendable {
         into carrier: inout Carrier,
         using injector: Inject
     ) where Inject.Carrier == Carrier {
+        // The request id travels with the trace, so the next service's log lines can name the same request.
+        if let requestID = context.spyglass?.requestID {
+            injector.inject(requestID, forKey: SpyglassContext.requestIDHeaderName, into: &carrier)
+        }
         if let exporter { return exporter.inject(context, into: &carrier, using: injector) }
         guard let identity = context.spanIdentity else { return }
         injector.inject(identity.traceparent, forKey: "traceparent", into: &carrier)

@@ -140,22 +140,36 @@ import Testing
             "OTEL_EXPORTER_OTLP_TIMEOUT": "2500",
         ]).otlp)
         #expect(http.transport == .httpProtobuf)
-        #expect(http.resolvedTracesEndpoint == "http://collector:4318/v1/traces")
+        #expect(http.resolvedEndpoint(.traces) == "http://collector:4318/v1/traces")
+        #expect(http.resolvedEndpoint(.logs) == "http://collector:4318/v1/logs")
+        #expect(http.resolvedEndpoint(.metrics) == "http://collector:4318/v1/metrics")
         #expect(http.headers == ["api-key": "abc==", "x-team": "core"])
         #expect(http.timeout == .milliseconds(2500))
-        #expect(http.exportsTraces)
+        #expect(OTLPConfiguration.Signal.allCases.allSatisfy(http.exports))
 
         let grpc = try #require(try SpyglassConfiguration().applyingEnvironment([
             "OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4317",
             "OTEL_EXPORTER_OTLP_PROTOCOL": "GRPC",
         ]).otlp)
-        #expect(grpc.resolvedTracesEndpoint == "http://collector:4317")
+        #expect(grpc.resolvedEndpoint(.traces) == "http://collector:4317")
+        #expect(grpc.resolvedEndpoint(.metrics) == "http://collector:4317")
 
-        // A traces endpoint is used as is, and alone turns export on.
+        // A signal's endpoint is used as is, and alone turns export on for that signal only.
         let traces = try #require(try SpyglassConfiguration().applyingEnvironment([
             "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "https://ingest.example/otlp/traces",
         ]).otlp)
-        #expect(traces.resolvedTracesEndpoint == "https://ingest.example/otlp/traces")
+        #expect(traces.resolvedEndpoint(.traces) == "https://ingest.example/otlp/traces")
+        #expect(traces.exportsTraces && !traces.exportsLogs && !traces.exportsMetrics)
+        let split = try #require(try SpyglassConfiguration().applyingEnvironment([
+            "OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318",
+            "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT": "http://logs:3100/otlp/v1/logs",
+            "OTEL_METRICS_EXPORTER": "none",
+        ]).otlp)
+        #expect(split.resolvedEndpoint(.logs) == "http://logs:3100/otlp/v1/logs")
+        #expect(split.exportsTraces && split.exportsLogs && !split.exportsMetrics)
+        #expect(throws: ConfigurationError.self) {
+            try SpyglassConfiguration().applyingEnvironment(["OTEL_EXPORTER_OTLP_ENDPOINT": "http://c:4318", "OTEL_LOGS_EXPORTER": "loki"])
+        }
 
         // The environment overrides code; OTEL_TRACES_EXPORTER=none keeps the endpoint but exports no spans.
         var code = SpyglassConfiguration()

@@ -11,7 +11,7 @@ import FoundationNetworking
     }
 
     @Test func logsJSONWithRequestContextAndShutsDownCleanlyOnSIGTERM() async throws {
-        let demo = try DemoProcess(arguments: ["--host", "127.0.0.1", "--port", "0"], environment: ["SPYGLASS_ENVIRONMENT": "ci"])
+        let demo = try ChildProcess(arguments: ["--host", "127.0.0.1", "--port", "0"], environment: ["SPYGLASS_ENVIRONMENT": "ci"])
         let started = try json(try await demo.waitForLine { $0.contains("\"server_started\"") })
         let port = try #require(started["port"] as? Int)
         #expect(port > 0)
@@ -44,7 +44,7 @@ import FoundationNetworking
     }
 
     @Test func servesMetricsFromTheRegistryInBothFormats() async throws {
-        let demo = try DemoProcess(arguments: ["--port", "0"], environment: ["SPYGLASS_METRICS_NAMESPACE": "demo"])
+        let demo = try ChildProcess(arguments: ["--port", "0"], environment: ["SPYGLASS_METRICS_NAMESPACE": "demo"])
         let started = try json(try await demo.waitForLine { $0.contains("\"server_started\"") })
         let port = try #require(started["port"] as? Int)
         let metricsURL = URL(string: "http://127.0.0.1:\(port)/metrics")!
@@ -72,7 +72,7 @@ import FoundationNetworking
     }
 
     @Test func jobsRunInTheBackgroundWithTheCreatingRequestsIDs() async throws {
-        let demo = try DemoProcess(arguments: ["--port", "0", "--job-step-milliseconds", "5"], environment: [:])
+        let demo = try ChildProcess(arguments: ["--port", "0", "--job-step-milliseconds", "5"], environment: [:])
         let started = try json(try await demo.waitForLine { $0.contains("\"server_started\"") })
         let port = try #require(started["port"] as? Int)
         let base = "http://127.0.0.1:\(port)"
@@ -114,7 +114,7 @@ import FoundationNetworking
     }
 
     @Test func sigtermDrainsARequestInFlightBeforeExiting() async throws {
-        let demo = try DemoProcess(arguments: ["--port", "0", "--job-step-milliseconds", "200"], environment: [:])
+        let demo = try ChildProcess(arguments: ["--port", "0", "--job-step-milliseconds", "200"], environment: [:])
         let started = try json(try await demo.waitForLine { $0.contains("\"server_started\"") })
         let port = try #require(started["port"] as? Int)
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/v1/commands")!)
@@ -135,7 +135,7 @@ import FoundationNetworking
     }
 
     @Test func anInvalidSettingStopsStartUpWithOneLine() async throws {
-        let demo = try DemoProcess(arguments: ["--port", "0"], environment: ["SPYGLASS_LOG_FORMAT": "xml"])
+        let demo = try ChildProcess(arguments: ["--port", "0"], environment: ["SPYGLASS_LOG_FORMAT": "xml"])
         #expect(await demo.waitForExit() == 2)
         #expect(demo.lines.isEmpty)
         let stderr = demo.standardError
@@ -143,7 +143,7 @@ import FoundationNetworking
     }
 
     @Test func portComesFromTheEnvironmentWhenNotGiven() async throws {
-        let demo = try DemoProcess(arguments: [], environment: ["PORT": "not-a-port"])
+        let demo = try ChildProcess(arguments: [], environment: ["PORT": "not-a-port"])
         #expect(await demo.waitForExit() == 2)
         #expect(demo.standardError.contains("PORT=\"not-a-port\" is invalid"))
     }

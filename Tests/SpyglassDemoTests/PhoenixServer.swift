@@ -24,16 +24,17 @@ final class PhoenixServer {
     private let process = Process()
     private let directory: URL
 
-    init() async throws {
+    /// Starts Phoenix and waits until it answers; `httpPort` `nil` takes a free port.
+    init(httpPort: Int? = nil) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("phoenix-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        httpPort = try Peers.freeLoopbackPort()
+        self.httpPort = try httpPort ?? Peers.freeLoopbackPort()
         grpcPort = try Peers.freeLoopbackPort()
         process.executableURL = URL(fileURLWithPath: try Peers.phoenix)
         process.arguments = ["serve"]
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("OTEL_") && !$0.key.hasPrefix("PHOENIX_") }
         environment["PHOENIX_HOST"] = "127.0.0.1"
-        environment["PHOENIX_PORT"] = String(httpPort)
+        environment["PHOENIX_PORT"] = String(self.httpPort)
         environment["PHOENIX_GRPC_PORT"] = String(grpcPort)
         environment["PHOENIX_WORKING_DIR"] = directory.path
         environment["PHOENIX_TELEMETRY_ENABLED"] = "false"

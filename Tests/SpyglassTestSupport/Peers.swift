@@ -1,8 +1,8 @@
 public import Foundation
 import Synchronization
 
-/// The programs the README's test command installs: promtool from Debian's `prometheus` package and Python's
-/// `prometheus_client` in the repository's `.venv`.
+/// The programs the README's test command installs: promtool from Debian's `prometheus` package, and Python's
+/// `prometheus_client`, Arize Phoenix and oteltap in the repository's `.venv`.
 public enum Peers {
     public static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -32,6 +32,18 @@ public enum Peers {
             let path = repository.appendingPathComponent(".venv/bin/phoenix").path
             guard FileManager.default.isExecutableFile(atPath: path) else {
                 throw PeerMissing(what: ".venv with arize-phoenix; scripts/test.sh installs it")
+            }
+            return path
+        }
+    }
+
+    /// oteltap's `oteltap` command (PyPI `oteltap`) in `.venv`: an OTLP/HTTP receiver for traces, logs and metrics
+    /// that prints each record it receives as one JSON line.
+    public static var oteltap: String {
+        get throws {
+            let path = repository.appendingPathComponent(".venv/bin/oteltap").path
+            guard FileManager.default.isExecutableFile(atPath: path) else {
+                throw PeerMissing(what: ".venv with oteltap; scripts/test.sh installs it")
             }
             return path
         }

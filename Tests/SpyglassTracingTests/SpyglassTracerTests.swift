@@ -97,14 +97,51 @@ struct Boom: Error {}
         var context = ServiceContext.topLevel
         tracer.extract(["traceparent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00"], into: &context, using: Headers())
         let span = tracer.startSpan("GET /x", context: context, ofKind: .server)
-        #expect(!span.isRecording)
+        #expect(!span.identity.isSampled)
         var outgoing: [String: String] = [:]
         tracer.inject(span.context, into: &outgoing, using: Headers())
         span.end()
         #expect(store.count == 0)
-        // Not recorded, yet the trace goes on, marked unsampled.
+        // Not kept, yet the trace goes on, marked unsampled.
         #expect(outgoing["traceparent"]?.hasPrefix("00-4bf92f3577b34da6a3ce929d0e0e4736-") == true)
         #expect(outgoing["traceparent"]?.hasSuffix("-00") == true)
+    }
+
+    @Test func aFailedSpanIsKeptEvenWhenItsTraceWasNotSampled() {
+        let store = SpanStore(capacity: 10)
+        let tracer = SpyglassTracer(store: store, sampler: .alwaysOff)
+        tracer.withSpan("GET /v1/jobs", ofKind: .server) { _ in }
+        _ = try? tracer.withSpan("POST /v1/commands", ofKind: .server) { span in
+            span.attributes["http.response.status_code"] = 500
+            throw Boom()
+        }
+        let spans = store.spans()
+        #expect(spans.map(\.operationName) == ["POST /v1/commands"])
+        #expect(spans.first?.status?.code == .error)
+        #expect(spans.first?.attributes == ["http.response.status_code": 500])
+        #expect(spans.first?.events.map(\.name) == ["exception"])
+    }
+
+    struct ConnectionFailed: Error, CustomStringConvertible {
+        var description: String { "could not reach postgres://app:hunter2@db.internal:5432/jobs" }
+    }
+
+    @Test func credentialsInAttributesEventsAndErrorsAreRedacted() throws {
+        let store = SpanStore(capacity: 10)
+        let tracer = SpyglassTracer(store: store, redactor: try Redactor())
+        let key = "sk-proj-" + String(repeating: "AbCd3fGh", count: 6)
+        _ = try? tracer.withSpan("GET /v1/echo/{word}", ofKind: .server) { span in
+            span.attributes["url.path"] = "/v1/echo/\(key)"
+            span.attributes["http.response.status_code"] = 500
+            span.addEvent(SpanEvent(name: "retry", attributes: ["authorization": "Bearer \(key)"]))
+            throw ConnectionFailed()
+        }
+        let span = try #require(store.spans().first)
+        #expect(span.attributes.get("url.path") == .string("/v1/echo/[REDACTED]"))
+        #expect(span.attributes.get("http.response.status_code") == .int64(500))
+        #expect(span.events.map(\.name) == ["retry", "exception"])
+        let text = "\(span.attributes) \(span.events.map(\.attributes))"
+        #expect(!text.contains(key) && !text.contains("hunter2"), "\(text)")
     }
 
     @Test func ratioSamplingKeepsAboutThatShareOfNewTraces() {

@@ -6,21 +6,29 @@ import SpyglassStore
 import SpyglassTracing
 import Tracing
 
-// Each pair measures the same span work on Spyglass's in-process tracer and on swift-otel's tracer (no
-// exporter), the tracer a Swift server would otherwise install.
+// Each group measures the same span work on Spyglass's in-process tracer, on swift-otel's tracer (no exporter),
+// the tracer a Swift server would otherwise install, and on Spyglass's tracer exporting through swift-otel's
+// (what `Spyglass.bootstrap` installs when OTLP is configured): the last against swift-otel alone is what keeping
+// the spans in process as well costs.
 
 let spyglassTracer = SpyglassTracer(store: SpanStore(capacity: 10_000))
+let unsampledSpyglassTracer = SpyglassTracer(store: SpanStore(capacity: 10_000), sampler: .alwaysOff)
 
-let otelTracing: (tracer: any Tracer, service: any Service) = {
+func makeOTelTracing(_ sampler: OTel.Configuration.TracesConfiguration.SamplerConfiguration) -> (tracer: any Tracer, service: any Service) {
     var configuration = OTel.Configuration.default
     configuration.traces.exporter = .none
-    configuration.traces.sampler = .alwaysOn
+    configuration.traces.sampler = sampler
     configuration.metrics.enabled = false
     configuration.logs.enabled = false
     configuration.diagnosticLogLevel = .error
     let backend = try! OTel.makeTracingBackend(configuration: configuration)
     return (backend.factory, backend.service)
-}()
+}
+
+let otelTracing = makeOTelTracing(.alwaysOn)
+let unsampledOTelTracing = makeOTelTracing(.alwaysOff)
+let exportingTracer = SpyglassTracer(store: SpanStore(capacity: 10_000), exportingThrough: otelTracing.tracer)
+let unsampledExportingTracer = SpyglassTracer(store: SpanStore(capacity: 10_000), exportingThrough: unsampledOTelTracing.tracer)
 
 /// The request's span as the HTTP middleware makes it: started from the caller's context, eight attributes, ended.
 func serverSpan(_ tracer: some Tracer, context: ServiceContext) {
@@ -66,6 +74,7 @@ let benchmarks: @Sendable () -> Void = {
     )
     // swift-otel's tracer hands finished spans to its processor only while its service runs.
     Task { try await otelTracing.service.run() }
+    Task { try await unsampledOTelTracing.service.run() }
 
     Benchmark("server span with 8 attributes: Spyglass") { benchmark in
         for _ in benchmark.scaledIterations { serverSpan(spyglassTracer, context: .topLevel) }
@@ -73,10 +82,25 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("server span with 8 attributes: swift-otel") { benchmark in
         for _ in benchmark.scaledIterations { serverSpan(otelTracing.tracer, context: .topLevel) }
     }
+    Benchmark("server span with 8 attributes: Spyglass exporting through swift-otel") { benchmark in
+        for _ in benchmark.scaledIterations { serverSpan(exportingTracer, context: .topLevel) }
+    }
+    Benchmark("unsampled server span: Spyglass") { benchmark in
+        for _ in benchmark.scaledIterations { serverSpan(unsampledSpyglassTracer, context: .topLevel) }
+    }
+    Benchmark("unsampled server span: swift-otel") { benchmark in
+        for _ in benchmark.scaledIterations { serverSpan(unsampledOTelTracing.tracer, context: .topLevel) }
+    }
+    Benchmark("unsampled server span: Spyglass exporting through swift-otel") { benchmark in
+        for _ in benchmark.scaledIterations { serverSpan(unsampledExportingTracer, context: .topLevel) }
+    }
     Benchmark("extract traceparent, start, inject, end: Spyglass") { benchmark in
         for _ in benchmark.scaledIterations { propagate(spyglassTracer) }
     }
     Benchmark("extract traceparent, start, inject, end: swift-otel") { benchmark in
         for _ in benchmark.scaledIterations { propagate(otelTracing.tracer) }
+    }
+    Benchmark("extract traceparent, start, inject, end: Spyglass exporting through swift-otel") { benchmark in
+        for _ in benchmark.scaledIterations { propagate(exportingTracer) }
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
 import Synchronization
 
-/// The built `spyglass-demo` executable, run as a child process whose standard output is read line by line.
-final class DemoProcess: Sendable {
+/// A program run as a child process whose standard output is read line by line: the built `spyglass-demo`, or a
+/// peer such as oteltap.
+final class ChildProcess: Sendable {
     let process: Process
     private let stderrPipe = Pipe()
     private let state = Mutex(State())
@@ -21,8 +22,8 @@ final class DemoProcess: Sendable {
         let continuation: CheckedContinuation<String?, Never>
     }
 
-    /// The executable beside the test binary: `swift build` puts every product in the same directory.
-    static var executableURL: URL {
+    /// The demo executable beside the test binary: `swift build` puts every product in the same directory.
+    static var demoExecutable: URL {
         if let path = ProcessInfo.processInfo.environment["SPYGLASS_DEMO_PATH"] { return URL(fileURLWithPath: path) }
         let testBinary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         var directory = URL(fileURLWithPath: testBinary).deletingLastPathComponent()
@@ -34,9 +35,15 @@ final class DemoProcess: Sendable {
         return URL(fileURLWithPath: testBinary).deletingLastPathComponent().appendingPathComponent("spyglass-demo")
     }
 
-    init(arguments: [String], environment: [String: String] = [:]) throws {
+    /// Runs the demo with `arguments`, in this process's environment without its `SPYGLASS_*` and `PORT`
+    /// variables, plus `environment`.
+    convenience init(arguments: [String], environment: [String: String] = [:]) throws {
+        try self.init(executable: Self.demoExecutable, arguments: arguments, environment: environment)
+    }
+
+    init(executable: URL, arguments: [String], environment: [String: String] = [:]) throws {
         process = Process()
-        process.executableURL = Self.executableURL
+        process.executableURL = executable
         process.arguments = arguments
         var fullEnvironment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SPYGLASS_") && $0.key != "PORT" }
         fullEnvironment.merge(environment) { $1 }

@@ -1,0 +1,94 @@
+import Foundation
+import SpyglassTestSupport
+import Testing
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The demo exports its log lines and metrics over OTLP/HTTP to a real receiver, oteltap, started here, which prints
+/// every span, log record and metric it decodes as one JSON line.
+@Suite struct OTLPLogsAndMetricsTests {
+    /// An OTLP attribute list as oteltap prints it, as a dictionary of its string and number values.
+    private func attributes(_ object: Any?) -> [String: String] {
+        var result: [String: String] = [:]
+        for attribute in object as? [[String: Any]] ?? [] {
+            guard let key = attribute["key"] as? String, let value = attribute["value"] as? [String: Any], let first = value.first else { continue }
+            result[key] = "\(first.value)"
+        }
+        return result
+    }
+
+    private func json(_ line: String) -> [String: Any]? {
+        (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
+    }
+
+    @Test func logLinesAndMetricsReachTheCollectorRedactedAndWithTheirTrace() async throws {
+        let collectorPort = try Peers.freeLoopbackPort()
+        let tap = try ChildProcess(
+            executable: URL(fileURLWithPath: try Peers.oteltap),
+            arguments: ["--port", String(collectorPort)],
+            environment: ["PYTHONUNBUFFERED": "1"]
+        )
+        defer { tap.process.terminate() }
+        _ = try await tap.waitForLine { $0.contains("Listening for OTLP/HTTP telemetry") }
+
+        let demo = try ChildProcess(
+            arguments: ["--port", "0"],
+            environment: [
+                "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:\(collectorPort)",
+                "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf",
+                // Spans go there too: a log record carries the trace id of the exported span it was written in.
+                "OTEL_BSP_SCHEDULE_DELAY": "200",
+                "OTEL_BLRP_SCHEDULE_DELAY": "200",
+                "OTEL_METRIC_EXPORT_INTERVAL": "500",
+            ]
+        )
+        let started = try #require(json(try await demo.waitForLine { $0.contains("\"server_started\"") }))
+        let port = try #require(started["port"] as? Int)
+
+        let secret = "sk-proj-" + String(repeating: "AbCd3fGh", count: 6)
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/v1/echo/\(secret)")!)
+        request.setValue("tap-request-1", forHTTPHeaderField: "X-Request-ID")
+        let (_, response) = try await URLSession.shared.data(for: request)
+        let traceID = try #require((response as? HTTPURLResponse)?.value(forHTTPHeaderField: "X-Trace-ID"))
+        _ = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/v1/echo/plain")!)
+
+        // The access-log line of the first request, as a log record with its attributes and the request's trace.
+        let completedLine = try await tap.waitForLine { line in
+            line.contains("\"request_completed\"") && line.contains("tap-request-1")
+        }
+        let completed = try #require(json(completedLine))
+        let fields = attributes(completed["attributes"])
+        #expect(fields["request_id"] == "tap-request-1")
+        #expect(fields["endpoint"] == "/v1/echo/{word}")
+        #expect(fields["status"] == "200")
+        #expect((completed["traceId"] as? String)?.lowercased() == traceID)
+        #expect(completed["severityNumber"] as? Int == 9, "INFO")
+
+        // The handler's own line, with the credential in its metadata hidden as on standard output.
+        let echoed = try #require(json(try await tap.waitForLine { $0.contains("\"echo_requested\"") }))
+        #expect(attributes(echoed["attributes"])["word"] == "[REDACTED]")
+
+        // The RED metrics the middleware records into the registry, mirrored: two requests on the route.
+        let countLine = try await tap.waitForLine { line in
+            guard line.hasPrefix("{\"name\":\"http_requests\"") else { return false }
+            return line.contains("/v1/echo/{word}") && line.contains("\"asDouble\":2.0")
+        }
+        let counter = try #require(json(countLine)?["sum"] as? [String: Any])
+        #expect(counter["isMonotonic"] as? Bool == true)
+        let point = try #require((counter["dataPoints"] as? [[String: Any]])?.first { attributes($0["attributes"])["endpoint"] == "/v1/echo/{word}" })
+        #expect(attributes(point["attributes"]) == ["method": "GET", "endpoint": "/v1/echo/{word}", "status": "200"])
+        let durationLine = try await tap.waitForLine { $0.hasPrefix("{\"name\":\"http_request_duration_seconds\"") }
+        let histogram = try #require(json(durationLine)?["exponentialHistogram"] as? [String: Any])
+        let observed = (histogram["dataPoints"] as? [[String: Any]] ?? []).compactMap { Int("\($0["count"] ?? "")") }.reduce(0, +)
+        #expect(observed >= 2)
+
+        demo.process.terminate()
+        #expect(await demo.waitForExit() == 0)
+        // Nor does the span, whose url.path held it.
+        let span = try #require(json(try await tap.waitForLine { $0.contains("\"name\":\"GET /v1/echo/{word}\"") }))
+        #expect(attributes(span["attributes"])["url.path"] == "/v1/echo/[REDACTED]")
+        #expect(!tap.lines.contains { $0.contains(secret) }, "no record carries the credential")
+        #expect(!demo.lines.contains { $0.contains(secret) })
+    }
+}
