@@ -84,6 +84,7 @@ let package = Package(
                 .product(name: "SpyglassHummingbird", package: "spyglass"),
                 .product(name: "SpyglassStore", package: "spyglass"),
                 .product(name: "SpyglassTracing", package: "spyglass"),
+                .product(name: "SpyglassOTLP", package: "spyglass"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

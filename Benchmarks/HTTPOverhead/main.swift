@@ -9,6 +9,7 @@ import SpyglassCore
 import SpyglassHummingbird
 import SpyglassLogging
 import SpyglassMetrics
+import SpyglassOTLP
 import SpyglassStore
 import SpyglassTracing
 import Tracing
@@ -28,12 +29,16 @@ import Glibc
 //                SpyglassTracer, the tracer `Spyglass.bootstrap` installs; log lines carry its trace ids
 //   full-otel    the same with swift-otel's tracer (no exporter), as when spans are exported
 //   otel         Hummingbird's TracingMiddleware alone with swift-otel's tracer: what its span per request costs
+//   export       Spyglass full, with SpyglassTracer exporting through swift-otel's tracer whose exporter takes every
+//                batch at once (`exporter: .none`): the export pipeline with a collector that is always ready
+//   export-down  the same through `OTLPExport`, as `Spyglass.bootstrap` sets it up, to OTLP/HTTP on a closed port
+//                (127.0.0.1:9): every batch fails, lost spans are counted
 //
 // Every set-up logs through the same Spyglass JSON handler into /dev/null, so the comparison is the middleware's
 // and the tracer's own work.
 
 let arguments = CommandLine.arguments
-let modes = ["bare", "hummingbird", "metrics", "untraced", "full", "full-otel", "otel"]
+let modes = ["bare", "hummingbird", "metrics", "untraced", "full", "full-otel", "otel", "export", "export-down"]
 guard arguments.count == 3, modes.contains(arguments[1]), let port = Int(arguments[2]) else {
     print("usage: HTTPOverhead \(modes.joined(separator: "|")) PORT")
     exit(2)
@@ -46,14 +51,28 @@ otel.traces.sampler = .alwaysOn
 otel.metrics.enabled = false
 otel.logs.enabled = false
 let otelTracing = try OTel.makeTracingBackend(configuration: otel)
-let spyglassTracer = SpyglassTracer(store: SpanStore(capacity: 10_000))
-let usesSpyglassTracer = mode == "full"
-InstrumentationSystem.bootstrap(usesSpyglassTracer ? spyglassTracer : otelTracing.factory)
-
 let devNull = open("/dev/null", O_WRONLY)
 var configuration = SpyglassConfiguration(serviceName: "http-overhead", environment: "bench", version: "1")
 configuration.logging.sampling = nil
+configuration.otlp = OTLPConfiguration(endpoint: "http://127.0.0.1:9", exportsLogs: false, exportsMetrics: false)
 let logs = try LogBackend(configuration: configuration, writer: LogWriter(fileDescriptor: devNull))
+let store = SpanStore(capacity: 10_000)
+// As `Spyglass.bootstrap` installs it: the logs' redactor applied to span attributes.
+let spyglassTracer: SpyglassTracer
+var exportService: (any Service)?
+switch mode {
+case "export":
+    spyglassTracer = SpyglassTracer(store: store, exportingThrough: otelTracing.factory, redactor: logs.redactor)
+case "export-down":
+    let export = try OTLPExport.make(configuration: configuration, diagnostics: Logger(label: "otlp") { logs.makeHandler(label: $0, metadataProvider: nil) })!
+    spyglassTracer = SpyglassTracer(store: store, exportingThrough: export.tracer!, redactor: logs.redactor)
+    exportService = export.services[0]
+default:
+    spyglassTracer = SpyglassTracer(store: store, redactor: logs.redactor)
+}
+let usesSpyglassTracer = ["full", "export", "export-down"].contains(mode)
+InstrumentationSystem.bootstrap(usesSpyglassTracer ? spyglassTracer : otelTracing.factory)
+
 LoggingSystem.bootstrap(
     logs.makeHandler,
     metadataProvider: usesSpyglassTracer ? nil : OTel.makeLoggingMetadataProvider()
@@ -71,7 +90,7 @@ case "hummingbird":
     router.add(middleware: TracingMiddleware())
 case "metrics":
     router.add(middleware: SpyglassMiddleware(metrics: registry, configuration: .metricsOnly))
-case "full", "full-otel":
+case "full", "full-otel", "export", "export-down":
     router.add(middleware: SpyglassMiddleware(metrics: registry))
 case "untraced":
     router.add(middleware: SpyglassMiddleware(metrics: registry, configuration: HTTPInstrumentationConfiguration(tracesRequests: false)))
@@ -85,5 +104,9 @@ router.get("/v1/jobs/{id}") { _, context in
 }
 let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), logger: Logger(label: "server"))
 // swift-otel's tracer is a service: it hands finished spans to its processor only while running.
-let services = ServiceGroup(services: [otelTracing.service, app], gracefulShutdownSignals: [.sigterm], logger: Logger(label: "services"))
+let services = ServiceGroup(
+    services: [exportService ?? otelTracing.service, app],
+    gracefulShutdownSignals: [.sigterm],
+    logger: Logger(label: "services")
+)
 try await services.run()

@@ -33,7 +33,7 @@ import FoundationNetworking
         _ = try await tap.waitForLine { $0.contains("Listening for OTLP/HTTP telemetry") }
 
         let demo = try ChildProcess(
-            arguments: ["--port", "0"],
+            arguments: ["--port", "0", "--job-step-milliseconds", "5"],
             environment: [
                 "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:\(collectorPort)",
                 "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf",
@@ -82,6 +82,25 @@ import FoundationNetworking
         let histogram = try #require(json(durationLine)?["exponentialHistogram"] as? [String: Any])
         let observed = (histogram["dataPoints"] as? [[String: Any]] ?? []).compactMap { Int("\($0["count"] ?? "")") }.reduce(0, +)
         #expect(observed >= 2)
+
+        // A background job: its span starts a trace of its own linked to the request's span (Phoenix's API lists no
+        // links; oteltap prints them), and its log records name the request and the job.
+        var command = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/v1/commands")!)
+        command.httpMethod = "POST"
+        command.httpBody = Data(#"{"kind":"research","prompt":"summarise"}"#.utf8)
+        command.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        command.setValue("tap-command-1", forHTTPHeaderField: "X-Request-ID")
+        let (_, commandResponse) = try await URLSession.shared.data(for: command)
+        let commandTrace = try #require((commandResponse as? HTTPURLResponse)?.value(forHTTPHeaderField: "X-Trace-ID"))
+        let job = try #require(json(try await tap.waitForLine { $0.contains("\"name\":\"job research\"") }))
+        let commandSpan = try #require(json(try await tap.waitForLine { $0.contains("\"name\":\"POST /v1/commands\"") }))
+        let link = try #require((job["links"] as? [[String: Any]])?.first)
+        #expect((link["traceId"] as? String)?.lowercased() == commandTrace)
+        #expect(link["spanId"] as? String == commandSpan["spanId"] as? String)
+        #expect((job["traceId"] as? String)?.lowercased() != commandTrace, "a trace of its own")
+        let jobDone = try #require(json(try await tap.waitForLine { $0.contains("\"job_completed\"") }))
+        #expect(attributes(jobDone["attributes"])["request_id"] == "tap-command-1")
+        #expect(jobDone["traceId"] as? String == job["traceId"] as? String)
 
         demo.process.terminate()
         #expect(await demo.waitForExit() == 0)
