@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "SpyglassStore", targets: ["SpyglassStore"]),
         .library(name: "SpyglassTracing", targets: ["SpyglassTracing"]),
         .library(name: "SpyglassOTLP", targets: ["SpyglassOTLP"]),
+        .library(name: "SpyglassHealth", targets: ["SpyglassHealth"]),
         .library(name: "SpyglassHummingbird", targets: ["SpyglassHummingbird"]),
         .executable(name: "spyglass-demo", targets: ["SpyglassDemo"]),
     ],
@@ -33,8 +34,10 @@ let package = Package(
         .package(url: "https://github.com/swift-otel/swift-w3c-trace-context.git", from: "1.0.0"),
         // OTLP export (SpyglassOTLP); tests also use its tracer and metadata provider to prove log–trace correlation.
         .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0"),
-        // Tests only, so far: outgoing requests from a traced handler get client spans and the request id.
+        // Health checks of HTTP dependencies; tests: outgoing requests from a traced handler get client spans.
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        // The PostgreSQL health check.
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
     ],
     targets: [
         .target(
@@ -95,10 +98,24 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "SpyglassHealth",
+            dependencies: [
+                "SpyglassMetrics",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "SpyglassHummingbird",
             dependencies: [
                 "SpyglassCore",
                 "SpyglassMetrics",
+                "SpyglassHealth",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -116,6 +133,7 @@ let package = Package(
                 "SpyglassStore",
                 "SpyglassTracing",
                 "SpyglassOTLP",
+                "SpyglassHealth",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 "SpyglassHummingbird",
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -128,6 +146,7 @@ let package = Package(
             name: "SpyglassDemo",
             dependencies: [
                 "Spyglass",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -193,6 +212,20 @@ let package = Package(
                 "SpyglassOTLP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "SpyglassHealthTests",
+            dependencies: [
+                "SpyglassHealth",
+                "SpyglassHummingbird",
+                "SpyglassMetrics",
+                "SpyglassTestSupport",
+                .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         .testTarget(

@@ -3,6 +3,7 @@
 @_exported public import SpyglassLogging
 @_exported public import SpyglassMetrics
 @_exported public import SpyglassHummingbird
+@_exported public import SpyglassHealth
 @_exported public import SpyglassStore
 @_exported public import SpyglassTracing
 import SpyglassOTLP
@@ -104,7 +105,15 @@ public enum Spyglass {
             ) { Double(drops?.count(reason) ?? 0) }
         }
         MetricsSystem.bootstrap(SpyglassMetricsFactory(registry: metrics))
-        return SpyglassService(configuration: resolved, logging: backend, metrics: metrics, spans: spans, exporters: export?.services ?? [])
+        return SpyglassService(
+            configuration: resolved,
+            logging: backend,
+            metrics: metrics,
+            spans: spans,
+            health: HealthMonitor(service: resolved.serviceName, version: resolved.version, metrics: metrics, shutdownDelay: resolved.shutdownDelay),
+            systemInfo: SystemInfo(service: resolved.serviceName, version: resolved.version, environment: resolved.environment),
+            exporters: export?.services ?? []
+        )
     }
 }
 

@@ -2,6 +2,7 @@ public import ServiceLifecycle
 public import SpyglassCore
 public import SpyglassLogging
 public import SpyglassMetrics
+public import SpyglassHealth
 public import SpyglassStore
 
 /// The running part of Spyglass, for a ServiceLifecycle `ServiceGroup`.
@@ -19,14 +20,29 @@ public struct SpyglassService: Service {
     public let metrics: MetricRegistry
     /// The spans the installed ``SpyglassTracer`` finished most recently (empty when tracing is turned off).
     public let spans: SpanStore
+    /// The health checks: register the service's dependencies, serve it with `router.addHealthEndpoints`, and list
+    /// it after the application in the `ServiceGroup` so readiness fails as soon as shutdown begins.
+    public let health: HealthMonitor
+    /// Machine, process and build information for `/monitoring/info`.
+    public let systemInfo: SystemInfo
     /// swift-otel's processors and exporters, one per exported signal.
     private let exporters: [any Service]
 
-    init(configuration: SpyglassConfiguration, logging: LogBackend, metrics: MetricRegistry, spans: SpanStore, exporters: [any Service]) {
+    init(
+        configuration: SpyglassConfiguration,
+        logging: LogBackend,
+        metrics: MetricRegistry,
+        spans: SpanStore,
+        health: HealthMonitor,
+        systemInfo: SystemInfo,
+        exporters: [any Service]
+    ) {
         self.configuration = configuration
         self.logging = logging
         self.metrics = metrics
         self.spans = spans
+        self.health = health
+        self.systemInfo = systemInfo
         self.exporters = exporters
     }
 

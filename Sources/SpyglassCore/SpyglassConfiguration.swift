@@ -30,6 +30,10 @@ public struct SpyglassConfiguration: Sendable, Hashable {
     public var tracing: TracingConfiguration
     /// Export over OTLP. Default `nil`: nothing leaves the process. See ``OTLPConfiguration``.
     public var otlp: OTLPConfiguration?
+    /// How long readiness answers 503, once graceful shutdown begins, before the application stops accepting
+    /// requests: the time a load balancer needs to stop sending them. Default none.
+    /// Environment: `SPYGLASS_SHUTDOWN_DELAY_MS` (milliseconds).
+    public var shutdownDelay: Duration
 
     /// Creates a configuration from code; the environment is applied later by ``applyingEnvironment(_:)``.
     public init(
@@ -39,7 +43,8 @@ public struct SpyglassConfiguration: Sendable, Hashable {
         logging: LoggingConfiguration = LoggingConfiguration(),
         metrics: MetricsConfiguration = MetricsConfiguration(),
         tracing: TracingConfiguration = TracingConfiguration(),
-        otlp: OTLPConfiguration? = nil
+        otlp: OTLPConfiguration? = nil,
+        shutdownDelay: Duration = .zero
     ) {
         self.serviceName = serviceName
         self.environment = environment
@@ -48,6 +53,7 @@ public struct SpyglassConfiguration: Sendable, Hashable {
         self.metrics = metrics
         self.tracing = tracing
         self.otlp = otlp
+        self.shutdownDelay = shutdownDelay
     }
 
     /// This configuration with every variable set in `environment` applied over it.
@@ -116,6 +122,12 @@ public struct SpyglassConfiguration: Sendable, Hashable {
         }
         if let variable = reader.first("OTEL_TRACES_SAMPLER") {
             result.tracing.sampler = try TraceSampler.parse(name: variable.value, argument: reader.first("OTEL_TRACES_SAMPLER_ARG")?.value)
+        }
+        if let variable = reader.first("SPYGLASS_SHUTDOWN_DELAY_MS") {
+            guard let milliseconds = Int(variable.value.trimmingWhitespace()), milliseconds >= 0 else {
+                throw variable.error(allowed: "a whole number of milliseconds, 0 or more")
+            }
+            result.shutdownDelay = .milliseconds(milliseconds)
         }
         result.otlp = try Self.applyingOTLPEnvironment(reader, over: otlp)
         return result

@@ -50,6 +50,9 @@ final class JobStore: Sendable {
 
     func job(_ id: String) -> Job? { jobs.withLock { $0[id] } }
 
+    /// How many jobs the store holds.
+    var count: Int { jobs.withLock { $0.count } }
+
     /// Creates a job and starts it in the background, carrying the caller's request context.
     func create(kind: Job.Kind, prompt: String) -> Job {
         let job = Job(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import PostgresNIO
 import ServiceLifecycle
 import Spyglass
 
@@ -47,18 +48,33 @@ struct SpyglassDemo: AsyncParsableCommand {
         }
         let logger = Logger(label: "spyglass.demo")
 
+        let environment = ProcessInfo.processInfo.environment
+        let jobs = JobStore(metrics: spyglass.metrics, stepDuration: .milliseconds(jobStepMilliseconds))
+        do {
+            try Self.registerHealthChecks(spyglass.health, jobs: jobs, environment: environment)
+        } catch {
+            FileHandle.standardError.write(Data("spyglass-demo: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+
         let router = Router(context: DemoRequestContext.self)
-        // First, so every request gets its id, span, metrics and access log line.
-        router.add(middleware: SpyglassMiddleware(metrics: spyglass.metrics, configuration: HTTPInstrumentationConfiguration(excludedPaths: ["/metrics", "/health"])))
-        let token = ProcessInfo.processInfo.environment["SPYGLASS_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        // First, so every request gets its id, span, metrics and access log line; probes and scrapes are not traffic.
+        router.add(middleware: SpyglassMiddleware(
+            metrics: spyglass.metrics,
+            configuration: HTTPInstrumentationConfiguration(excludedPaths: ["/metrics", "/health*", "/livez", "/readyz", "/monitoring/*"])
+        ))
+        let token = environment["SPYGLASS_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         router.addMetricsEndpoint(spyglass.metrics, authorization: token.map { .bearer(token: $0) })
-        router.get("/health") { _, _ in "ok" }
+        // Check messages name hosts: shown with the metrics token, or to everyone in development.
+        let details: HealthDetailsAccess = token.map { .credential(.bearer(token: $0)) }
+            ?? (spyglass.configuration.environment == "development" ? .visible : .hidden)
+        router.addHealthEndpoints(spyglass.health, details: details, info: spyglass.systemInfo)
         router.get("/v1/echo/{word}") { _, context in
             let word = try context.parameters.require("word")
             logger.info("echo_requested", metadata: ["word": "\(word)"])
             return word
         }
-        router.addJobRoutes(JobStore(metrics: spyglass.metrics, stepDuration: .milliseconds(jobStepMilliseconds)))
+        router.addJobRoutes(jobs)
 
         let traffic = self.traffic ? TrafficGenerator(interval: .milliseconds(trafficInterval)) : nil
         let app = Application(
@@ -71,11 +87,12 @@ struct SpyglassDemo: AsyncParsableCommand {
             },
             logger: Logger(label: "hummingbird")
         )
-        // The group stops services in reverse order: the traffic first, then the app drains, then Spyglass exports
-        // and flushes what the app's last requests produced.
+        // The group stops services in reverse order: the traffic first, then readiness turns off (and waits
+        // SPYGLASS_SHUTDOWN_DELAY_MS), then the app drains, then Spyglass exports and flushes what the app's last
+        // requests produced.
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [spyglass, app] + (traffic.map { [$0] } ?? []),
+                services: [spyglass, app, spyglass.health] + (traffic.map { [$0] } ?? []),
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
@@ -85,6 +102,22 @@ struct SpyglassDemo: AsyncParsableCommand {
         spyglass.flush()
     }
 
+    /// The job store, disk and memory always; PostgreSQL and Redis when `DATABASE_URL` and `REDIS_URL` are set.
+    private static func registerHealthChecks(_ health: HealthMonitor, jobs: JobStore, environment: [String: String]) throws {
+        health.register(CustomHealthCheck("job_store") { .healthy("\(jobs.count) jobs", details: ["jobs": String(jobs.count)]) })
+        health.register(DiskSpaceHealthCheck(), critical: false)
+        health.register(MemoryHealthCheck(), critical: false)
+        if let url = environment["DATABASE_URL"], !url.isEmpty {
+            guard let configuration = PostgresURL.configuration(url) else {
+                throw ValidationError("DATABASE_URL is invalid: expected postgres://user:password@host:port/database")
+            }
+            health.register(PostgresHealthCheck(configuration: configuration), cacheTTL: .seconds(5))
+        }
+        if let url = environment["REDIS_URL"], !url.isEmpty {
+            health.register(try RedisHealthCheck(url: url), critical: false)
+        }
+    }
+
     private static func portFromEnvironment() throws -> Int {
         guard let text = ProcessInfo.processInfo.environment["PORT"], !text.isEmpty else { return 8080 }
         guard let port = Int(text), (0...65535).contains(port) else {
@@ -92,5 +125,18 @@ struct SpyglassDemo: AsyncParsableCommand {
             throw ExitCode(2)
         }
         return port
+    }
+}
+
+/// `DATABASE_URL` as PostgresNIO's configuration.
+enum PostgresURL {
+    static func configuration(_ url: String) -> PostgresConnection.Configuration? {
+        guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme),
+            let host = components.host, let user = components.user
+        else { return nil }
+        let database = components.path.count > 1 ? String(components.path.dropFirst()) : nil
+        return PostgresConnection.Configuration(
+            host: host, port: components.port ?? 5432, username: user, password: components.password, database: database, tls: .disable
+        )
     }
 }

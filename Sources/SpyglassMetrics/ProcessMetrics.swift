@@ -52,20 +52,22 @@ extension MetricRegistry {
     }
 }
 
-/// Reads `/proc/self/stat` and friends with plain system calls.
-struct ProcessStatReader: Sendable {
-    struct Stat {
-        var userTicks: UInt64
-        var systemTicks: UInt64
-        var startTicks: UInt64
-        var virtualBytes: UInt64
-        var residentPages: UInt64
+/// Reads `/proc/self/stat` and friends with plain system calls (also for the health module's system information).
+package struct ProcessStatReader: Sendable {
+    package struct Stat {
+        package var userTicks: UInt64
+        package var systemTicks: UInt64
+        package var startTicks: UInt64
+        package var virtualBytes: UInt64
+        package var residentPages: UInt64
     }
 
-    let pageSize = Double(sysconf(Int32(_SC_PAGESIZE)))
-    let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
+    package let pageSize = Double(sysconf(Int32(_SC_PAGESIZE)))
+    package let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
 
-    func stat() -> Stat? {
+    package init() {}
+
+    package func stat() -> Stat? {
         guard let text = Self.read("/proc/self/stat"), let nameEnd = text.lastIndex(of: UInt8(ascii: ")")) else { return nil }
         // Fields after the parenthesised command name, which may itself hold spaces; field 3 (state) is first.
         let fields = text[(nameEnd + 1)...].split(separator: UInt8(ascii: " ")).map { UInt64(String(decoding: $0, as: UTF8.self)) }
@@ -75,7 +77,7 @@ struct ProcessStatReader: Sendable {
         return Stat(userTicks: user, systemTicks: system, startTicks: start, virtualBytes: virtual, residentPages: resident)
     }
 
-    func openFileDescriptors() -> Int? {
+    package func openFileDescriptors() -> Int? {
         guard let directory = opendir("/proc/self/fd") else { return nil }
         defer { closedir(directory) }
         var count = 0
@@ -84,7 +86,7 @@ struct ProcessStatReader: Sendable {
     }
 
     /// Seconds since the epoch: the boot time from `/proc/stat` plus the process's start in ticks after boot.
-    func startTime() -> Double? {
+    package func startTime() -> Double? {
         guard let stat = stat(), let text = Self.read("/proc/stat") else { return nil }
         for line in text.split(separator: UInt8(ascii: "\n")) where line.starts(with: "btime ".utf8) {
             guard let bootTime = Double(String(decoding: line.dropFirst(6), as: UTF8.self)) else { return nil }
@@ -93,7 +95,7 @@ struct ProcessStatReader: Sendable {
         return nil
     }
 
-    static func read(_ path: String) -> [UInt8]? {
+    package static func read(_ path: String) -> [UInt8]? {
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }

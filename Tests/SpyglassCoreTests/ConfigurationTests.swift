@@ -183,6 +183,14 @@ import Testing
         #expect(!overridden.exportsTraces)
     }
 
+    @Test func shutdownDelayComesFromMilliseconds() throws {
+        #expect(try SpyglassConfiguration().applyingEnvironment([:]).shutdownDelay == .zero)
+        #expect(try SpyglassConfiguration().applyingEnvironment(["SPYGLASS_SHUTDOWN_DELAY_MS": "5000"]).shutdownDelay == .seconds(5))
+        #expect(throws: ConfigurationError(variable: "SPYGLASS_SHUTDOWN_DELAY_MS", value: "5s", allowed: "a whole number of milliseconds, 0 or more")) {
+            try SpyglassConfiguration().applyingEnvironment(["SPYGLASS_SHUTDOWN_DELAY_MS": "5s"])
+        }
+    }
+
     @Test func errorDescriptionsStayOnOneLineWhateverTheValue() {
         let error = ConfigurationError(variable: "SPYGLASS_LOG_FORMAT", value: "json\nEVIL \"x\"", allowed: "one of json, console")
         #expect(error.description == #"SPYGLASS_LOG_FORMAT="json\nEVIL \"x\"" is invalid: expected one of json, console"#)

@@ -42,7 +42,7 @@ struct InstrumentedApp {
 
     init(
         configuration: HTTPInstrumentationConfiguration = HTTPInstrumentationConfiguration(),
-        authorization: MetricsAuthorization? = nil,
+        authorization: EndpointCredential? = nil,
         tracer: any Tracer = otelTracer,
         metadataProvider: Logger.MetadataProvider? = OTel.makeLoggingMetadataProvider()
     ) throws {

@@ -65,10 +65,13 @@ public enum Peers {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    public struct PortProbeFailed: Error {}
+    public struct PortProbeFailed: Error {
+        public init() {}
+    }
 
     public struct PeerMissing: Error, CustomStringConvertible {
         public let what: String
+        public init(what: String) { self.what = what }
         public var description: String { "missing test peer: \(what)" }
     }
 

@@ -1,0 +1,115 @@
+import Foundation
+import HTTPTypes
+public import Hummingbird
+import NIOCore
+public import SpyglassHealth
+
+/// Where the health endpoints are served.
+public struct HealthEndpointPaths: Sendable, Hashable {
+    /// The last known results, running no check: fast enough for any poller.
+    public var health: [String]
+    /// The process is alive; never asks a dependency (a liveness probe that did would restart healthy pods when a
+    /// database is down).
+    public var live: [String]
+    /// Critical checks healthy and no shutdown under way.
+    public var ready: [String]
+    /// Every check, run concurrently.
+    public var detailed: [String]
+    /// Machine, process and build information; `nil` serves none.
+    public var info: String?
+
+    public init(health: [String], live: [String], ready: [String], detailed: [String], info: String?) {
+        self.health = health
+        self.live = live
+        self.ready = ready
+        self.detailed = detailed
+        self.info = info
+    }
+
+    /// `/health`, `/health/live` and `/livez`, `/health/ready` and `/readyz`, `/health/detailed`, `/monitoring/info`.
+    public static let standard = HealthEndpointPaths(
+        health: ["/health"],
+        live: ["/health/live", "/livez"],
+        ready: ["/health/ready", "/readyz"],
+        detailed: ["/health/detailed"],
+        info: "/monitoring/info"
+    )
+
+    /// Seed 001's layout: `/monitoring/health` (every check), `/monitoring/health/live`, `/monitoring/health/ready`,
+    /// `/monitoring/info`.
+    public static let monitoring = HealthEndpointPaths(
+        health: [],
+        live: ["/monitoring/health/live"],
+        ready: ["/monitoring/health/ready"],
+        detailed: ["/monitoring/health"],
+        info: "/monitoring/info"
+    )
+
+    /// Top-level probes: `/health` (every check), `/live`, `/ready`.
+    public static let probes = HealthEndpointPaths(health: [], live: ["/live"], ready: ["/ready"], detailed: ["/health"], info: nil)
+}
+
+/// Who sees the messages and details of health checks (error texts, hosts, sizes). Everyone sees each check's
+/// status.
+public enum HealthDetailsAccess: Sendable, Hashable {
+    /// No one: the default, since a dependency's error text tells an attacker what is inside.
+    case hidden
+    /// Everyone, as on a port only operators reach.
+    case visible
+    /// Callers presenting the credential; others get the report without details.
+    case credential(EndpointCredential)
+
+    func allows(_ request: Request) -> Bool {
+        switch self {
+        case .hidden: false
+        case .visible: true
+        case .credential(let credential): credential.accepts(request.headers[.authorization])
+        }
+    }
+}
+
+extension Router {
+    /// Serves `monitor`'s liveness, readiness and detailed reports (200 when up, 503 when down), and `info` at
+    /// `paths.info`.
+    ///
+    /// Exclude these paths from ``SpyglassMiddleware`` (`excludedPaths: ["/health*", "/livez", "/readyz"]`) if probes
+    /// should not count as traffic.
+    public func addHealthEndpoints(
+        _ monitor: HealthMonitor,
+        paths: HealthEndpointPaths = .standard,
+        details: HealthDetailsAccess = .hidden,
+        info: SystemInfo? = nil
+    ) {
+        func serve(_ paths: [String], _ report: @escaping @Sendable () async -> HealthReport) {
+            for path in paths {
+                get(RouterPath(path)) { request, _ -> Response in
+                    let report = await report()
+                    return Response(
+                        status: HTTPResponse.Status(code: report.httpStatus),
+                        headers: [.contentType: "application/json", .cacheControl: "no-store"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(data: report.json(includingDetails: details.allows(request))))
+                    )
+                }
+            }
+        }
+        serve(paths.health) { monitor.lastKnown() }
+        serve(paths.live) { monitor.liveness() }
+        serve(paths.ready) { await monitor.readiness() }
+        serve(paths.detailed) { await monitor.detailed() }
+        if let info, let path = paths.info {
+            get(RouterPath(path)) { request, _ -> Response in
+                guard details.allows(request) else {
+                    if case .credential(let credential) = details {
+                        return Response(status: .unauthorized, headers: [.wwwAuthenticate: credential.challenge(realm: "monitoring")])
+                    }
+                    return Response(status: .notFound)
+                }
+                return Response(
+                    status: .ok,
+                    headers: [.contentType: "application/json", .cacheControl: "no-store"],
+                    body: ResponseBody(byteBuffer: ByteBuffer(data: info.json()))
+                )
+            }
+        }
+    }
+}

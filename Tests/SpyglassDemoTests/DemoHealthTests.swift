@@ -1,0 +1,52 @@
+import Foundation
+import SpyglassTestSupport
+import Testing
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The demo's health endpoints, its registered checks, and readiness turning off when SIGTERM arrives while the
+/// demo still serves.
+@Suite struct DemoHealthTests {
+    private func get(_ port: Int, _ path: String) async throws -> (Int, [String: Any]) {
+        let (body, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        let status = try #require(response as? HTTPURLResponse).statusCode
+        return (status, (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:])
+    }
+
+    @Test func checksAreServedAndReadinessFailsAsSoonAsShutdownBegins() async throws {
+        let demo = try ChildProcess(arguments: ["--port", "0"], environment: ["SPYGLASS_SHUTDOWN_DELAY_MS": "3000"])
+        let startedLine = try await demo.waitForLine { $0.contains("\"server_started\"") }
+        let started = try #require(try JSONSerialization.jsonObject(with: Data(startedLine.utf8)) as? [String: Any])
+        let port = try #require(started["port"] as? Int)
+
+        let (readyStatus, ready) = try await get(port, "/health/ready")
+        #expect(readyStatus == 200)
+        #expect(Set((ready["checks"] as? [String: Any] ?? [:]).keys) == ["job_store"], "only critical checks decide readiness")
+        let (detailedStatus, detailed) = try await get(port, "/health/detailed")
+        #expect(detailedStatus == 200)
+        let checks = try #require(detailed["checks"] as? [String: [String: Any]])
+        #expect(Set(checks.keys) == ["job_store", "disk", "memory"])
+        #expect(checks["disk"]?["critical"] as? Bool == false)
+        #expect(checks["job_store"]?["message"] as? String == "0 jobs", "details are shown in development")
+        #expect(detailed["service"] as? String == "spyglass-demo" && detailed["version"] as? String == "0.1.0")
+        #expect(try await get(port, "/livez").0 == 200)
+        let (infoStatus, info) = try await get(port, "/monitoring/info")
+        #expect(infoStatus == 200 && (info["process"] as? [String: Any])?["pid"] as? Int == Int(demo.process.processIdentifier))
+        let (metrics, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!)
+        #expect(String(decoding: metrics, as: UTF8.self).contains(#"health_check_status{check="job_store"} 1"#))
+
+        demo.process.terminate()
+        _ = try await demo.waitForLine { $0.contains("\"readiness_off\"") }
+        // Readiness fails at once, while the demo still serves for the 3 s a load balancer needs to notice.
+        let (afterStatus, after) = try await get(port, "/health/ready")
+        #expect(afterStatus == 503)
+        #expect(after["shutting_down"] as? Bool == true)
+        #expect(try await get(port, "/health/live").0 == 200)
+        let (jobs, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/v1/jobs")!)
+        #expect(!jobs.isEmpty)
+        #expect(await demo.waitForExit() == 0)
+        // Probes are not traffic: no access-log line for them.
+        #expect(!demo.lines.contains { $0.contains("\"request_completed\"") && $0.contains("/health") })
+    }
+}

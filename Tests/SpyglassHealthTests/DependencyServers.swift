@@ -1,0 +1,175 @@
+import Foundation
+import SpyglassTestSupport
+
+@testable import SpyglassHealth
+
+/// A real server started by a test on a free loopback port, stopped and started again on the same port.
+class DependencyServer {
+    let port: Int
+    private var process: Process?
+    let directory: URL
+
+    init() throws {
+        port = try Peers.freeLoopbackPort()
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("spyglass-\(type(of: self))-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    /// The command that runs the server in the foreground.
+    func command() throws -> (executable: String, arguments: [String]) { throw ServerFailed(log: "\(type(of: self)) says no command") }
+
+    func start() async throws {
+        let (executable, arguments) = try command()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let log = directory.appendingPathComponent("server.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        handle.seekToEndOfFile()
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        self.process = process
+        // Ready once it accepts connections: asked every 100 ms for up to a minute.
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            guard process.isRunning else { throw ServerFailed(log: (try? String(contentsOf: log, encoding: .utf8)) ?? "") }
+            if try await TCPHealthCheck(name: "probe", host: "127.0.0.1", port: port).check().status == .healthy {
+                try await Task.sleep(for: .milliseconds(200))  // the port opens a moment before the server answers
+                return
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw ServerFailed(log: "did not accept connections on port \(port) within 60 s")
+    }
+
+    /// Stops the server promptly, whatever its clients are doing; by default with SIGKILL, for servers that
+    /// persist nothing (SIGTERM would not do: the test process's blocked SIGTERM is inherited).
+    func shutDown(_ process: Process) throws {
+        kill(process.processIdentifier, SIGKILL)
+    }
+
+    func stop() {
+        guard let process, process.isRunning else { return }
+        if (try? shutDown(process)) == nil { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        self.process = nil
+    }
+
+    deinit {
+        stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    struct ServerFailed: Error, CustomStringConvertible {
+        let log: String
+        var description: String { "the server did not start:\n\(log.suffix(3000))" }
+    }
+}
+
+/// redis-server (Debian `redis-server`) with a password, nothing persisted.
+final class RedisServer: DependencyServer {
+    let password = "redis-secret-7"
+
+    override func command() throws -> (executable: String, arguments: [String]) {
+        let path = "/usr/bin/redis-server"
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw Peers.PeerMissing(what: "redis-server (Debian package redis-server); scripts/test.sh installs it")
+        }
+        return (path, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--requirepass", password])
+    }
+}
+
+/// PostgreSQL (Debian `postgresql`) in a fresh cluster with password authentication for user `spyglass`. As
+/// root, it runs as the `postgres` user, since PostgreSQL refuses to run as root.
+final class PostgresServer: DependencyServer {
+    let user = "spyglass"
+    let password = "pg-secret-9"
+    private var initialised = false
+
+    /// `pg_ctl stop -m fast`: clients are disconnected, and the cluster starts again cleanly.
+    override func shutDown(_ process: Process) throws {
+        let (executable, arguments) = wrapped(try binaries + "/pg_ctl", ["stop", "-m", "fast", "-w", "-D", directory.appendingPathComponent("data").path])
+        let pgctl = Process()
+        pgctl.executableURL = URL(fileURLWithPath: executable)
+        pgctl.arguments = arguments
+        pgctl.standardOutput = FileHandle.nullDevice
+        try pgctl.run()
+        pgctl.waitUntilExit()
+        guard pgctl.terminationStatus == 0 else { throw ServerFailed(log: "pg_ctl stop exited with \(pgctl.terminationStatus)") }
+    }
+
+    private var binaries: String {
+        get throws {
+            let root = "/usr/lib/postgresql"
+            let versions = (try? FileManager.default.contentsOfDirectory(atPath: root))?.sorted { $0.compare($1, options: .numeric) == .orderedAscending }
+            guard let version = versions?.last, FileManager.default.isExecutableFile(atPath: "\(root)/\(version)/bin/postgres") else {
+                throw Peers.PeerMissing(what: "PostgreSQL (Debian package postgresql); scripts/test.sh installs it")
+            }
+            return "\(root)/\(version)/bin"
+        }
+    }
+
+    private var asRoot: Bool { getuid() == 0 }
+
+    private func wrapped(_ executable: String, _ arguments: [String]) -> (String, [String]) {
+        asRoot ? ("/usr/sbin/runuser", ["-u", "postgres", "--", executable] + arguments) : (executable, arguments)
+    }
+
+    override func command() throws -> (executable: String, arguments: [String]) {
+        let data = directory.appendingPathComponent("data").path
+        if !initialised {
+            let passwordFile = directory.appendingPathComponent("password")
+            try password.write(to: passwordFile, atomically: true, encoding: .utf8)
+            if asRoot {
+                let chown = Process()
+                chown.executableURL = URL(fileURLWithPath: "/bin/chown")
+                chown.arguments = ["-R", "postgres:postgres", directory.path]
+                try chown.run()
+                chown.waitUntilExit()
+            }
+            let (executable, arguments) = wrapped(try binaries + "/initdb", [
+                "-D", data, "-U", user, "--auth=scram-sha-256", "--pwfile=\(passwordFile.path)", "--no-sync",
+            ])
+            let initdb = Process()
+            initdb.executableURL = URL(fileURLWithPath: executable)
+            initdb.arguments = arguments
+            initdb.standardOutput = FileHandle.nullDevice
+            try initdb.run()
+            initdb.waitUntilExit()
+            guard initdb.terminationStatus == 0 else { throw ServerFailed(log: "initdb exited with \(initdb.terminationStatus)") }
+            initialised = true
+        }
+        return wrapped(try binaries + "/postgres", [
+            "-D", data, "-p", String(port), "-k", directory.path, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
+        ])
+    }
+}
+
+/// A port whose listening socket is never accepted from: the kernel completes each connection, and nothing ever
+/// answers — a dependency that hangs.
+final class SilentListener {
+    let port: Int
+    private let socket: Int32
+
+    init() throws {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
+        }
+        guard bound, listen(socket, 16) == 0 else {
+            close(socket)
+            throw Peers.PortProbeFailed()
+        }
+        self.socket = socket
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    deinit { close(socket) }
+}
