@@ -18,7 +18,16 @@ swift build -c release --product HTTPOverhead >/dev/null
 server=.build/release/HTTPOverhead
 port=18181
 results=$(mktemp)
-trap 'rm -f "$results"' EXIT
+collector_pid=""
+trap 'rm -f "$results"; [ -z "$collector_pid" ] || kill "$collector_pid" 2>/dev/null' EXIT
+# export-up sends its spans to a real OTLP receiver: oteltap from the repository's .venv, on wrk's CPU.
+if [[ " $modes " == *" export-up "* ]]; then
+    [ -x ../.venv/bin/oteltap ] || { echo "export-up needs oteltap: run scripts/test.sh once (it installs .venv)" >&2; exit 1; }
+    collector_port=18182
+    taskset -c 1 ../.venv/bin/oteltap --port "$collector_port" >/dev/null 2>&1 &
+    collector_pid=$!
+    export OTLP_ENDPOINT="http://127.0.0.1:$collector_port"
+fi
 
 for round in $(seq 1 "$rounds"); do
     for mode in $modes; do

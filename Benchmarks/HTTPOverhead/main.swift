@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Hummingbird
 import Logging
 import Metrics
@@ -31,14 +32,15 @@ import Glibc
 //   otel         Hummingbird's TracingMiddleware alone with swift-otel's tracer: what its span per request costs
 //   export       Spyglass full, with SpyglassTracer exporting through swift-otel's tracer whose exporter takes every
 //                batch at once (`exporter: .none`): the export pipeline with a collector that is always ready
-//   export-down  the same through `OTLPExport`, as `Spyglass.bootstrap` sets it up, to OTLP/HTTP on a closed port
-//                (127.0.0.1:9): every batch fails, lost spans are counted
+//   export-up    Spyglass full exporting through `OTLPExport`, as `Spyglass.bootstrap` sets it up, over OTLP/HTTP to
+//                the collector at $OTLP_ENDPOINT (the script runs oteltap there, on wrk's CPU)
+//   export-down  the same to a closed port (127.0.0.1:9): every batch fails, lost spans are counted
 //
 // Every set-up logs through the same Spyglass JSON handler into /dev/null, so the comparison is the middleware's
 // and the tracer's own work.
 
 let arguments = CommandLine.arguments
-let modes = ["bare", "hummingbird", "metrics", "untraced", "full", "full-otel", "otel", "export", "export-down"]
+let modes = ["bare", "hummingbird", "metrics", "untraced", "full", "full-otel", "otel", "export", "export-up", "export-down"]
 guard arguments.count == 3, modes.contains(arguments[1]), let port = Int(arguments[2]) else {
     print("usage: HTTPOverhead \(modes.joined(separator: "|")) PORT")
     exit(2)
@@ -54,7 +56,8 @@ let otelTracing = try OTel.makeTracingBackend(configuration: otel)
 let devNull = open("/dev/null", O_WRONLY)
 var configuration = SpyglassConfiguration(serviceName: "http-overhead", environment: "bench", version: "1")
 configuration.logging.sampling = nil
-configuration.otlp = OTLPConfiguration(endpoint: "http://127.0.0.1:9", exportsLogs: false, exportsMetrics: false)
+let collector = mode == "export-up" ? ProcessInfo.processInfo.environment["OTLP_ENDPOINT"] ?? "http://127.0.0.1:4318" : "http://127.0.0.1:9"
+configuration.otlp = OTLPConfiguration(endpoint: collector, exportsLogs: false, exportsMetrics: false)
 let logs = try LogBackend(configuration: configuration, writer: LogWriter(fileDescriptor: devNull))
 let store = SpanStore(capacity: 10_000)
 // As `Spyglass.bootstrap` installs it: the logs' redactor applied to span attributes.
@@ -63,14 +66,14 @@ var exportService: (any Service)?
 switch mode {
 case "export":
     spyglassTracer = SpyglassTracer(store: store, exportingThrough: otelTracing.factory, redactor: logs.redactor)
-case "export-down":
+case "export-up", "export-down":
     let export = try OTLPExport.make(configuration: configuration, diagnostics: Logger(label: "otlp") { logs.makeHandler(label: $0, metadataProvider: nil) })!
     spyglassTracer = SpyglassTracer(store: store, exportingThrough: export.tracer!, redactor: logs.redactor)
     exportService = export.services[0]
 default:
     spyglassTracer = SpyglassTracer(store: store, redactor: logs.redactor)
 }
-let usesSpyglassTracer = ["full", "export", "export-down"].contains(mode)
+let usesSpyglassTracer = ["full", "export", "export-up", "export-down"].contains(mode)
 InstrumentationSystem.bootstrap(usesSpyglassTracer ? spyglassTracer : otelTracing.factory)
 
 LoggingSystem.bootstrap(
@@ -90,7 +93,7 @@ case "hummingbird":
     router.add(middleware: TracingMiddleware())
 case "metrics":
     router.add(middleware: SpyglassMiddleware(metrics: registry, configuration: .metricsOnly))
-case "full", "full-otel", "export", "export-down":
+case "full", "full-otel", "export", "export-up", "export-down":
     router.add(middleware: SpyglassMiddleware(metrics: registry))
 case "untraced":
     router.add(middleware: SpyglassMiddleware(metrics: registry, configuration: HTTPInstrumentationConfiguration(tracesRequests: false)))

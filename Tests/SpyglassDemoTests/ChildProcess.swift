@@ -72,6 +72,11 @@ final class ChildProcess: Sendable {
         try process.run()
     }
 
+    /// A test that failed before stopping its process must not leave it running.
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
     /// Every stdout line so far.
     var lines: [String] { state.withLock { $0.lines } }
 

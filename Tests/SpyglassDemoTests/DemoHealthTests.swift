@@ -49,4 +49,27 @@ import FoundationNetworking
         // Probes are not traffic: no access-log line for them.
         #expect(!demo.lines.contains { $0.contains("\"request_completed\"") && $0.contains("/health") })
     }
+
+    @Test func databaseAndRedisChecksComeFromTheEnvironment() async throws {
+        let closed = try Peers.freeLoopbackPort()
+        let demo = try ChildProcess(
+            arguments: ["--port", "0"],
+            environment: ["DATABASE_URL": "postgres://app:secret@127.0.0.1:\(closed)/jobs", "REDIS_URL": "redis://127.0.0.1:\(closed)"]
+        )
+        let startedLine = try await demo.waitForLine { $0.contains("\"server_started\"") }
+        let started = try #require(try JSONSerialization.jsonObject(with: Data(startedLine.utf8)) as? [String: Any])
+        let port = try #require(started["port"] as? Int)
+        let (status, ready) = try await get(port, "/health/ready")
+        #expect(status == 503, "PostgreSQL is critical")
+        let postgres = try #require((ready["checks"] as? [String: [String: Any]])?["postgres"])
+        #expect(postgres["message"] as? String == "connection refused by 127.0.0.1:\(closed)")
+        let (_, detailed) = try await get(port, "/health/detailed")
+        #expect((detailed["checks"] as? [String: [String: Any]])?["redis"]?["critical"] as? Bool == false)
+        demo.process.terminate()
+        #expect(await demo.waitForExit() == 0)
+
+        let invalid = try ChildProcess(arguments: ["--port", "0"], environment: ["REDIS_URL": "http://cache:6379"])
+        #expect(await invalid.waitForExit() == 2)
+        #expect(invalid.standardError.contains("invalid Redis URL (expected redis://[user[:password]@]host[:port])"))
+    }
 }

@@ -29,7 +29,8 @@ import FoundationNetworking
             arguments: ["--port", String(collectorPort)],
             environment: ["PYTHONUNBUFFERED": "1"]
         )
-        defer { tap.process.terminate() }
+        // SIGKILL: the test process's blocked SIGTERM is inherited, and oteltap keeps nothing.
+        defer { kill(tap.process.processIdentifier, SIGKILL) }
         _ = try await tap.waitForLine { $0.contains("Listening for OTLP/HTTP telemetry") }
 
         let demo = try ChildProcess(
