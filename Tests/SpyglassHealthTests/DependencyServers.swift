@@ -90,14 +90,19 @@ final class PostgresServer: DependencyServer {
 
     /// `pg_ctl stop -m fast`: clients are disconnected, and the cluster starts again cleanly.
     override func shutDown(_ process: Process) throws {
-        let (executable, arguments) = wrapped(try binaries + "/pg_ctl", ["stop", "-m", "fast", "-w", "-D", directory.appendingPathComponent("data").path])
-        let pgctl = Process()
-        pgctl.executableURL = URL(fileURLWithPath: executable)
-        pgctl.arguments = arguments
-        pgctl.standardOutput = FileHandle.nullDevice
-        try pgctl.run()
-        pgctl.waitUntilExit()
-        guard pgctl.terminationStatus == 0 else { throw ServerFailed(log: "pg_ctl stop exited with \(pgctl.terminationStatus)") }
+        try runTool("pg_ctl", ["stop", "-m", "fast", "-w", "-D", directory.appendingPathComponent("data").path])
+    }
+
+    /// Runs one of PostgreSQL's programs to completion.
+    private func runTool(_ name: String, _ arguments: [String]) throws {
+        let (executable, arguments) = wrapped(try binaries + "/" + name, arguments)
+        let tool = Process()
+        tool.executableURL = URL(fileURLWithPath: executable)
+        tool.arguments = arguments
+        tool.standardOutput = FileHandle.nullDevice
+        try tool.run()
+        tool.waitUntilExit()
+        guard tool.terminationStatus == 0 else { throw ServerFailed(log: "\(name) exited with \(tool.terminationStatus)") }
     }
 
     private var binaries: String {
@@ -129,16 +134,7 @@ final class PostgresServer: DependencyServer {
                 try chown.run()
                 chown.waitUntilExit()
             }
-            let (executable, arguments) = wrapped(try binaries + "/initdb", [
-                "-D", data, "-U", user, "--auth=scram-sha-256", "--pwfile=\(passwordFile.path)", "--no-sync",
-            ])
-            let initdb = Process()
-            initdb.executableURL = URL(fileURLWithPath: executable)
-            initdb.arguments = arguments
-            initdb.standardOutput = FileHandle.nullDevice
-            try initdb.run()
-            initdb.waitUntilExit()
-            guard initdb.terminationStatus == 0 else { throw ServerFailed(log: "initdb exited with \(initdb.terminationStatus)") }
+            try runTool("initdb", ["-D", data, "-U", user, "--auth=scram-sha-256", "--pwfile=\(passwordFile.path)", "--no-sync"])
             initialised = true
         }
         return wrapped(try binaries + "/postgres", [
@@ -154,21 +150,11 @@ final class SilentListener {
     private let socket: Int32
 
     init() throws {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
-        }
-        guard bound, listen(socket, 16) == 0 else {
+        (socket, port) = try Peers.boundLoopbackSocket()
+        guard listen(socket, 16) == 0 else {
             close(socket)
             throw Peers.PortProbeFailed()
         }
-        self.socket = socket
-        port = Int(UInt16(bigEndian: address.sin_port))
     }
 
     deinit { close(socket) }

@@ -15,54 +15,54 @@ public enum Peers {
         }
     }
 
+    /// Python in `.venv`, with `prometheus_client`.
     public static var python: String {
-        get throws {
-            let path = repository.appendingPathComponent(".venv/bin/python").path
-            guard FileManager.default.isExecutableFile(atPath: path) else {
-                throw PeerMissing(what: ".venv with prometheus_client; scripts/test.sh creates it")
-            }
-            return path
-        }
+        get throws { try venvExecutable("python", package: "prometheus_client") }
     }
 
     /// Arize Phoenix's `phoenix` command (PyPI `arize-phoenix`) in `.venv`: an OTLP receiver that lists the spans
     /// it received over its HTTP API.
     public static var phoenix: String {
-        get throws {
-            let path = repository.appendingPathComponent(".venv/bin/phoenix").path
-            guard FileManager.default.isExecutableFile(atPath: path) else {
-                throw PeerMissing(what: ".venv with arize-phoenix; scripts/test.sh installs it")
-            }
-            return path
-        }
+        get throws { try venvExecutable("phoenix", package: "arize-phoenix") }
     }
 
     /// oteltap's `oteltap` command (PyPI `oteltap`) in `.venv`: an OTLP/HTTP receiver for traces, logs and metrics
     /// that prints each record it receives as one JSON line.
     public static var oteltap: String {
-        get throws {
-            let path = repository.appendingPathComponent(".venv/bin/oteltap").path
-            guard FileManager.default.isExecutableFile(atPath: path) else {
-                throw PeerMissing(what: ".venv with oteltap; scripts/test.sh installs it")
-            }
-            return path
+        get throws { try venvExecutable("oteltap", package: "oteltap") }
+    }
+
+    private static func venvExecutable(_ name: String, package: String) throws -> String {
+        let path = repository.appendingPathComponent(".venv/bin/\(name)").path
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw PeerMissing(what: ".venv with \(package); scripts/test.sh installs it")
         }
+        return path
     }
 
     /// A port the kernel just handed out on loopback, free again once the probe socket is closed.
     public static func freeLoopbackPort() throws -> Int {
-        let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(probe) }
+        let (probe, port) = try boundLoopbackSocket()
+        close(probe)
+        return port
+    }
+
+    /// A TCP socket bound to a port the kernel picks on 127.0.0.1, and that port; the caller closes the socket.
+    public static func boundLoopbackSocket() throws -> (descriptor: Int32, port: Int) {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = 0
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(probe, $0, length) == 0 && getsockname(probe, $0, &length) == 0 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
         }
-        guard bound else { throw PortProbeFailed() }
-        return Int(UInt16(bigEndian: address.sin_port))
+        guard bound else {
+            close(descriptor)
+            throw PortProbeFailed()
+        }
+        return (descriptor, Int(UInt16(bigEndian: address.sin_port)))
     }
 
     public struct PortProbeFailed: Error {
