@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "SpyglassTracing", targets: ["SpyglassTracing"]),
         .library(name: "SpyglassOTLP", targets: ["SpyglassOTLP"]),
         .library(name: "SpyglassHealth", targets: ["SpyglassHealth"]),
+        .library(name: "SpyglassGenAI", targets: ["SpyglassGenAI"]),
         .library(name: "SpyglassHummingbird", targets: ["SpyglassHummingbird"]),
         .executable(name: "spyglass-demo", targets: ["SpyglassDemo"]),
     ],
@@ -95,6 +96,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: strictSettings
+        ),
+        // LLM, agent, tool and job telemetry (issue 7); so far the price table.
+        .target(
+            name: "SpyglassGenAI",
             swiftSettings: strictSettings
         ),
         .target(
@@ -227,6 +233,10 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
+        ),
+        .testTarget(
+            name: "SpyglassGenAITests",
+            dependencies: ["SpyglassGenAI"]
         ),
         .testTarget(
             name: "SpyglassStoreTests",
