@@ -49,7 +49,7 @@ import Testing
         #expect(wrong.status == .unhealthy)
         #expect(wrong.message?.hasPrefix("authentication failed for user spyglass at 127.0.0.1:\(server.port)") == true, "\(wrong.message ?? "")")
 
-        server.stop()
+        await server.stop()
         (status, body) = try await get("/health/ready", monitor)
         #expect(status == 503)
         #expect(check(body, "postgres")["message"] as? String == "connection refused by 127.0.0.1:\(server.port)")
@@ -58,6 +58,7 @@ import Testing
         try await server.start()
         (status, body) = try await get("/health/ready", monitor)
         #expect(status == 200, "\(body)")
+        await server.stop()
     }
 
     @Test func redisHealthyThenDownThenBack() async throws {
@@ -75,13 +76,14 @@ import Testing
         let anonymous = try await RedisHealthCheck(url: "redis://127.0.0.1:\(server.port)").check()
         #expect(anonymous.message?.hasPrefix("authentication failed at 127.0.0.1:\(server.port): NOAUTH") == true, "\(anonymous.message ?? "")")
 
-        server.stop()
+        await server.stop()
         (status, body) = try await get("/health/detailed", monitor)
         #expect(status == 503)
         #expect(check(body, "redis")["message"] as? String == "connection refused by 127.0.0.1:\(server.port)")
 
         try await server.start()
         #expect(try await get("/health/detailed", monitor).0 == 200)
+        await server.stop()
         #expect(throws: RedisHealthCheck.InvalidURL.self) { try RedisHealthCheck(url: "http://:secret@127.0.0.1") }
     }
 

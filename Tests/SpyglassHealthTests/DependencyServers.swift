@@ -1,5 +1,6 @@
 import Foundation
 import SpyglassTestSupport
+import Synchronization
 
 @testable import SpyglassHealth
 
@@ -7,6 +8,7 @@ import SpyglassTestSupport
 class DependencyServer {
     let port: Int
     private var process: Process?
+    private var exited: ExitSignal?
     let directory: URL
 
     init() throws {
@@ -16,10 +18,10 @@ class DependencyServer {
     }
 
     /// The command that runs the server in the foreground.
-    func command() throws -> (executable: String, arguments: [String]) { throw ServerFailed(log: "\(type(of: self)) says no command") }
+    func command() async throws -> (executable: String, arguments: [String]) { throw ServerFailed(log: "\(type(of: self)) says no command") }
 
     func start() async throws {
-        let (executable, arguments) = try command()
+        let (executable, arguments) = try await command()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -29,8 +31,11 @@ class DependencyServer {
         handle.seekToEndOfFile()
         process.standardOutput = handle
         process.standardError = handle
+        let exited = ExitSignal()
+        process.terminationHandler = { _ in exited.fire() }
         try process.run()
         self.process = process
+        self.exited = exited
         // Ready once it accepts connections: asked every 100 ms for up to a minute.
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
@@ -46,19 +51,21 @@ class DependencyServer {
 
     /// Stops the server promptly, whatever its clients are doing; by default with SIGKILL, for servers that
     /// persist nothing (SIGTERM would not do: the test process's blocked SIGTERM is inherited).
-    func shutDown(_ process: Process) throws {
+    func shutDown(_ process: Process) async throws {
         kill(process.processIdentifier, SIGKILL)
     }
 
-    func stop() {
-        guard let process, process.isRunning else { return }
-        if (try? shutDown(process)) == nil { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+    /// Stops the server and waits for it to exit, without holding a thread of the concurrency pool (a blocked pool
+    /// would delay every other test's timers).
+    func stop() async {
+        guard let process, let exited, process.isRunning else { return }
+        if (try? await shutDown(process)) == nil { kill(process.processIdentifier, SIGKILL) }
+        await exited.wait()
         self.process = nil
     }
 
     deinit {
-        stop()
+        if let process, process.isRunning { kill(process.processIdentifier, SIGKILL) }
         try? FileManager.default.removeItem(at: directory)
     }
 
@@ -68,11 +75,50 @@ class DependencyServer {
     }
 }
 
+extension DependencyServer {
+    /// Runs a program to completion and returns its exit status, waiting without blocking a thread.
+    static func run(_ executable: String, _ arguments: [String]) async throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        let exited = ExitSignal()
+        process.terminationHandler = { _ in exited.fire() }
+        try process.run()
+        await exited.wait()
+        return process.terminationStatus
+    }
+}
+
+/// Fired once when a process exits; waited on by any number of tasks.
+final class ExitSignal: Sendable {
+    private let state = Mutex<(fired: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+    func fire() {
+        let waiters = state.withLock { state in
+            state.fired = true
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    func wait() async {
+        await withCheckedContinuation { continuation in
+            let fired = state.withLock { state in
+                if !state.fired { state.waiters.append(continuation) }
+                return state.fired
+            }
+            if fired { continuation.resume() }
+        }
+    }
+}
+
 /// redis-server (Debian `redis-server`) with a password, nothing persisted.
 final class RedisServer: DependencyServer {
     let password = "redis-secret-7"
 
-    override func command() throws -> (executable: String, arguments: [String]) {
+    override func command() async throws -> (executable: String, arguments: [String]) {
         let path = "/usr/bin/redis-server"
         guard FileManager.default.isExecutableFile(atPath: path) else {
             throw Peers.PeerMissing(what: "redis-server (Debian package redis-server); scripts/test.sh installs it")
@@ -89,20 +135,15 @@ final class PostgresServer: DependencyServer {
     private var initialised = false
 
     /// `pg_ctl stop -m fast`: clients are disconnected, and the cluster starts again cleanly.
-    override func shutDown(_ process: Process) throws {
-        try runTool("pg_ctl", ["stop", "-m", "fast", "-w", "-D", directory.appendingPathComponent("data").path])
+    override func shutDown(_ process: Process) async throws {
+        try await runTool("pg_ctl", ["stop", "-m", "fast", "-w", "-D", directory.appendingPathComponent("data").path])
     }
 
     /// Runs one of PostgreSQL's programs to completion.
-    private func runTool(_ name: String, _ arguments: [String]) throws {
+    private func runTool(_ name: String, _ arguments: [String]) async throws {
         let (executable, arguments) = wrapped(try binaries + "/" + name, arguments)
-        let tool = Process()
-        tool.executableURL = URL(fileURLWithPath: executable)
-        tool.arguments = arguments
-        tool.standardOutput = FileHandle.nullDevice
-        try tool.run()
-        tool.waitUntilExit()
-        guard tool.terminationStatus == 0 else { throw ServerFailed(log: "\(name) exited with \(tool.terminationStatus)") }
+        let status = try await Self.run(executable, arguments)
+        guard status == 0 else { throw ServerFailed(log: "\(name) exited with \(status)") }
     }
 
     private var binaries: String {
@@ -122,19 +163,13 @@ final class PostgresServer: DependencyServer {
         asRoot ? ("/usr/sbin/runuser", ["-u", "postgres", "--", executable] + arguments) : (executable, arguments)
     }
 
-    override func command() throws -> (executable: String, arguments: [String]) {
+    override func command() async throws -> (executable: String, arguments: [String]) {
         let data = directory.appendingPathComponent("data").path
         if !initialised {
             let passwordFile = directory.appendingPathComponent("password")
             try password.write(to: passwordFile, atomically: true, encoding: .utf8)
-            if asRoot {
-                let chown = Process()
-                chown.executableURL = URL(fileURLWithPath: "/bin/chown")
-                chown.arguments = ["-R", "postgres:postgres", directory.path]
-                try chown.run()
-                chown.waitUntilExit()
-            }
-            try runTool("initdb", ["-D", data, "-U", user, "--auth=scram-sha-256", "--pwfile=\(passwordFile.path)", "--no-sync"])
+            if asRoot { _ = try await Self.run("/bin/chown", ["-R", "postgres:postgres", directory.path]) }
+            try await runTool("initdb", ["-D", data, "-U", user, "--auth=scram-sha-256", "--pwfile=\(passwordFile.path)", "--no-sync"])
             initialised = true
         }
         return wrapped(try binaries + "/postgres", [
