@@ -58,7 +58,7 @@ import FoundationNetworking
         #expect(text.contains(#"demo_app_info{service="spyglass-demo",version="0.1.0",environment="development"} 1"#))
         #expect(text.contains("\nprocess_resident_memory_bytes "))
         #expect(text.contains(#"demo_spyglass_log_events_dropped_total{reason="sampling"} 0"#))
-        let promtool = try Peers.run(Peers.promtool, ["check", "metrics"], input: Array(textBody))
+        let promtool = try await Peers.run(Peers.promtool, ["check", "metrics"], input: Array(textBody))
         #expect(promtool.status == 0, "promtool: \(promtool.standardOutput) \(promtool.standardError)")
 
         var request = URLRequest(url: metricsURL)

