@@ -98,9 +98,14 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // LLM, agent, tool and job telemetry (issue 7); so far the price table.
+        // LLM, agent, tool and job telemetry (issue 7); so far LLM calls and the price table.
         .target(
             name: "SpyglassGenAI",
+            dependencies: [
+                "SpyglassMetrics",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
             swiftSettings: strictSettings
         ),
         .target(
@@ -236,7 +241,14 @@ let package = Package(
         ),
         .testTarget(
             name: "SpyglassGenAITests",
-            dependencies: ["SpyglassGenAI"]
+            dependencies: [
+                "SpyglassGenAI",
+                "SpyglassMetrics",
+                "SpyglassTracing",
+                "SpyglassStore",
+                .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ]
         ),
         .testTarget(
             name: "SpyglassStoreTests",

@@ -1,0 +1,203 @@
+public import Foundation
+public import Logging
+public import SpyglassMetrics
+import Synchronization
+public import Tracing
+
+/// Instruments calls to language models: the `llm_*` metrics, a span per call following OpenTelemetry's GenAI
+/// conventions, and the cost from a ``PriceTable``.
+///
+/// ```swift
+/// let llm = LLMTelemetry(metrics: spyglass.metrics)
+/// let reply = try await llm.call(provider: "openai", model: "gpt-4o-mini") { call in
+///     let response = try await client.chat(model: "gpt-4o-mini", messages: messages)
+///     call.finish(responseModel: response.model, responseID: response.id, finishReasons: [response.finishReason],
+///                 usage: TokenUsage(inputTokens: response.usage.promptTokens, outputTokens: response.usage.completionTokens))
+///     return response
+/// }
+/// ```
+///
+/// Each call records `llm_requests_total{provider,model,status}` (`success` or `error`),
+/// `llm_request_duration_seconds{provider,model}`, `llm_tokens_used_total{provider,model,type}` with type `prompt`
+/// (all input tokens), `completion` (all output tokens), `cached` (the part of the input read from the cache) and
+/// `reasoning` (the part of the output spent reasoning), `llm_cost_usd_total{provider,model}`, and, for streams,
+/// `llm_time_to_first_token_seconds{provider,model}`. A model the price table does not know records tokens but no
+/// cost, and one warning per provider and model. Prompt and completion text are not recorded.
+public final class LLMTelemetry: Sendable {
+    private let requests: CounterFamily
+    private let duration: HistogramFamily
+    private let tokens: CounterFamily
+    private let cost: CounterFamily
+    private let timeToFirstToken: HistogramFamily
+    private let prices: PriceTable
+    private let logger: Logger
+    private let unpriced = Mutex<Set<String>>([])
+
+    /// - Parameters:
+    ///   - metrics: where the `llm_*` metrics are declared.
+    ///   - prices: what tokens cost; default ``PriceTable/default``.
+    ///   - logger: where an unpriced model is reported, once.
+    public init(metrics: MetricRegistry, prices: PriceTable = .default, logger: Logger = Logger(label: "spyglass.genai")) {
+        requests = metrics.counter("llm_requests_total", help: "LLM calls by provider, model and outcome.", labels: ["provider", "model", "status"])
+        duration = metrics.histogram(
+            "llm_request_duration_seconds",
+            help: "LLM call duration, streams until their last chunk.",
+            unit: "seconds",
+            labels: ["provider", "model"],
+            buckets: HistogramBuckets.llmSeconds
+        )
+        tokens = metrics.counter(
+            "llm_tokens_used_total",
+            help: "Tokens by kind: prompt and completion are all input and output tokens; cached and reasoning are the parts of them read from the cache and spent reasoning.",
+            labels: ["provider", "model", "type"]
+        )
+        cost = metrics.counter("llm_cost_usd_total", help: "What LLM calls cost in US dollars, from the price table.", labels: ["provider", "model"])
+        timeToFirstToken = metrics.histogram(
+            "llm_time_to_first_token_seconds",
+            help: "Time from sending a streamed LLM request to its first content chunk.",
+            unit: "seconds",
+            labels: ["provider", "model"],
+            buckets: HistogramBuckets.llmSeconds
+        )
+        self.prices = prices
+        self.logger = logger
+    }
+
+    /// Runs `body` as one LLM call in a span named `{operation} {model}` (kind client) under the active span.
+    ///
+    /// - Parameters:
+    ///   - provider: `gen_ai.provider.name`, such as `openai`, `anthropic`, `groq`.
+    ///   - model: the requested model (`gen_ai.request.model`).
+    ///   - operation: `gen_ai.operation.name`; default `chat`.
+    ///   - body: the call; report its outcome through ``LLMCall/finish(responseModel:responseID:finishReasons:usage:)``.
+    ///     An error it throws is counted with status `error`, recorded on the span with `error.type`, and rethrown.
+    public func call<Result>(
+        provider: String,
+        model: String,
+        operation: String = "chat",
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (LLMCall) async throws -> Result
+    ) async throws -> Result {
+        let start = ContinuousClock.now
+        return try await withSpan("\(operation) \(model)", ofKind: .client, isolation: isolation) { span in
+            span.updateAttributes { attributes in
+                attributes["gen_ai.operation.name"] = operation
+                attributes["gen_ai.provider.name"] = provider
+                attributes["gen_ai.request.model"] = model
+            }
+            let call = LLMCall(span: span, start: start)
+            do {
+                let result = try await body(call)
+                record(call, provider: provider, model: model, status: "success", start: start)
+                return result
+            } catch {
+                span.attributes["error.type"] = Self.errorType(error)
+                record(call, provider: provider, model: model, status: "error", start: start)
+                throw error
+            }
+        }
+    }
+
+    private func record(_ call: LLMCall, provider: String, model: String, status: String, start: ContinuousClock.Instant) {
+        requests.labels(provider, model, status).increment()
+        duration.labels(provider, model).observe(ContinuousClock.now - start)
+        let outcome = call.outcome
+        if let firstToken = outcome.firstToken { timeToFirstToken.labels(provider, model).observe(firstToken - start) }
+        guard let usage = outcome.usage else { return }
+        tokens.labels(provider, model, "prompt").increment(by: max(usage.inputTokens, 0))
+        tokens.labels(provider, model, "completion").increment(by: max(usage.outputTokens, 0))
+        if usage.cachedInputTokens > 0 { tokens.labels(provider, model, "cached").increment(by: usage.cachedInputTokens) }
+        if usage.reasoningTokens > 0 { tokens.labels(provider, model, "reasoning").increment(by: usage.reasoningTokens) }
+        // The price of the model that answered, when the provider names it (a dated snapshot of an alias).
+        let priced = outcome.responseModel ?? model
+        guard let dollars = prices.cost(of: usage, provider: provider, model: priced) ?? prices.cost(of: usage, provider: provider, model: model) else {
+            warnUnpriced(provider: provider, model: priced)
+            return
+        }
+        cost.labels(provider, model).increment(by: dollars)
+        call.span.attributes["spyglass.cost_usd"] = dollars
+    }
+
+    private func warnUnpriced(provider: String, model: String) {
+        let key = provider + "\u{0}" + model
+        guard unpriced.withLock({ $0.insert(key).inserted }) else { return }
+        logger.warning("llm_model_unpriced", metadata: [
+            "provider": "\(provider)",
+            "model": "\(model)",
+            "reason": "no entry of the price table matches; tokens are counted, no cost is recorded",
+        ])
+    }
+
+    /// `error.type` for `error`: an HTTP status when the error carries one, else its type's name.
+    static func errorType(_ error: any Error) -> String {
+        if let status = (error as? any LLMProviderError)?.statusCode { return String(status) }
+        return String(describing: type(of: error))
+    }
+}
+
+/// An error from a provider's API that carries its HTTP status (429, 500…), which becomes `error.type`.
+public protocol LLMProviderError: Error {
+    var statusCode: Int { get }
+}
+
+/// One call in progress: where its outcome is reported.
+public final class LLMCall: Sendable {
+    struct Outcome {
+        var responseModel: String?
+        var usage: TokenUsage?
+        var firstToken: ContinuousClock.Instant?
+    }
+
+    /// The call's span, for attributes of your own.
+    public let span: any Span
+    let start: ContinuousClock.Instant
+    private let state = Mutex(Outcome())
+
+    init(span: any Span, start: ContinuousClock.Instant) {
+        self.span = span
+        self.start = start
+    }
+
+    var outcome: Outcome { state.withLock { $0 } }
+
+    /// Marks the first content chunk of a stream (time to first token); later calls are ignored.
+    public func firstToken() {
+        let now = ContinuousClock.now
+        let first = state.withLock { state -> Bool in
+            guard state.firstToken == nil else { return false }
+            state.firstToken = now
+            return true
+        }
+        if first { span.addEvent("gen_ai.first_token") }
+    }
+
+    /// Reports what the provider answered.
+    ///
+    /// - Parameters:
+    ///   - responseModel: `gen_ai.response.model`, the model that answered.
+    ///   - responseID: `gen_ai.response.id`.
+    ///   - finishReasons: `gen_ai.response.finish_reasons`, such as `stop`, `length`, `tool_calls`.
+    ///   - usage: the tokens used; `nil` when the provider did not say.
+    public func finish(responseModel: String? = nil, responseID: String? = nil, finishReasons: [String] = [], usage: TokenUsage?) {
+        state.withLock { state in
+            state.responseModel = responseModel
+            state.usage = usage
+        }
+        span.updateAttributes { attributes in
+            if let responseModel { attributes["gen_ai.response.model"] = responseModel }
+            if let responseID { attributes["gen_ai.response.id"] = responseID }
+            if !finishReasons.isEmpty { attributes["gen_ai.response.finish_reasons"] = finishReasons }
+            if let usage {
+                attributes["gen_ai.usage.input_tokens"] = usage.inputTokens
+                attributes["gen_ai.usage.output_tokens"] = usage.outputTokens
+                if usage.cachedInputTokens > 0 { attributes["gen_ai.usage.cache_read.input_tokens"] = usage.cachedInputTokens }
+                if usage.reasoningTokens > 0 { attributes["gen_ai.usage.reasoning.output_tokens"] = usage.reasoningTokens }
+            }
+        }
+    }
+}
+
+extension HistogramBuckets {
+    /// Seconds, for LLM calls: 0.1 s to 2 minutes.
+    public static let llmSeconds: [Double] = [0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60, 120]
+}
