@@ -77,15 +77,6 @@ public struct OTLPConfiguration: Sendable, Hashable {
         self.exportsMetrics = exportsMetrics
     }
 
-    /// Whether `signal` is exported.
-    public func exports(_ signal: Signal) -> Bool {
-        switch signal {
-        case .traces: exportsTraces
-        case .logs: exportsLogs
-        case .metrics: exportsMetrics
-        }
-    }
-
     /// Where `signal` is sent: its own endpoint as is, else ``endpoint`` with `/v1/{signal}` over HTTP and as is
     /// over gRPC.
     public func resolvedEndpoint(_ signal: Signal) -> String {

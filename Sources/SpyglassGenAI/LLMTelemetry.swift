@@ -109,9 +109,11 @@ public final class LLMTelemetry: Sendable {
         if usage.cachedInputTokens > 0 { tokens.labels(provider, model, "cached").increment(by: usage.cachedInputTokens) }
         if usage.reasoningTokens > 0 { tokens.labels(provider, model, "reasoning").increment(by: usage.reasoningTokens) }
         // The price of the model that answered, when the provider names it (a dated snapshot of an alias).
-        let priced = outcome.responseModel ?? model
-        guard let dollars = prices.cost(of: usage, provider: provider, model: priced) ?? prices.cost(of: usage, provider: provider, model: model) else {
-            warnUnpriced(provider: provider, model: priced)
+        let answered = outcome.responseModel ?? model
+        let dollars = prices.cost(of: usage, provider: provider, model: answered)
+            ?? (answered == model ? nil : prices.cost(of: usage, provider: provider, model: model))
+        guard let dollars else {
+            warnUnpriced(provider: provider, model: answered)
             return
         }
         cost.labels(provider, model).increment(by: dollars)

@@ -198,7 +198,7 @@ public final class HealthMonitor: Service, Sendable {
             result = try await Deadline.run(registration.timeout) { try await check.check() }
                 ?? .unhealthy("timed out after \(Int(Self.milliseconds(registration.timeout))) ms")
         } catch {
-            result = .unhealthy(Self.describe(error))
+            result = .unhealthy(String(describing: error))
         }
         let elapsed = ContinuousClock.now - now
         var check = HealthReport.Check(
@@ -232,11 +232,5 @@ public final class HealthMonitor: Service, Sendable {
     static func milliseconds(_ duration: Duration) -> Double {
         let (seconds, attoseconds) = duration.components
         return ((Double(seconds) * 1000 + Double(attoseconds) / 1e15) * 1000).rounded() / 1000
-    }
-
-    /// An error as an operator reads it: its own description when it has one worth reading.
-    static func describe(_ error: any Error) -> String {
-        if let error = error as? CustomStringConvertible { return error.description }
-        return String(describing: error)
     }
 }

@@ -84,11 +84,7 @@ extension Router {
             for path in paths {
                 get(RouterPath(path)) { request, _ -> Response in
                     let report = await report()
-                    return Response(
-                        status: HTTPResponse.Status(code: report.httpStatus),
-                        headers: [.contentType: "application/json", .cacheControl: "no-store"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(data: report.json(includingDetails: details.allows(request))))
-                    )
+                    return Self.json(report.json(includingDetails: details.allows(request)), status: report.httpStatus)
                 }
             }
         }
@@ -104,12 +100,17 @@ extension Router {
                     }
                     return Response(status: .notFound)
                 }
-                return Response(
-                    status: .ok,
-                    headers: [.contentType: "application/json", .cacheControl: "no-store"],
-                    body: ResponseBody(byteBuffer: ByteBuffer(data: info.json()))
-                )
+                return Self.json(info.json(), status: 200)
             }
         }
+    }
+
+    /// A JSON answer that no cache keeps: health changes from one probe to the next.
+    private static func json(_ body: Data, status: Int) -> Response {
+        Response(
+            status: HTTPResponse.Status(code: status),
+            headers: [.contentType: "application/json", .cacheControl: "no-store"],
+            body: ResponseBody(byteBuffer: ByteBuffer(data: body))
+        )
     }
 }

@@ -75,40 +75,30 @@ public final class SpyglassTracer: Tracer, Sendable {
         var context = context()
         let parent = context.spanIdentity
         let start = instant()
+        let identity: SpanIdentity
+        var exported: (any Tracing.Span)?
         if let exporter {
-            let exported = exporter.startAnySpan(
+            let span = exporter.startAnySpan(
                 operationName, context: context, ofKind: kind, at: start, function: function, file: fileID, line: line)
-            var spanContext = exported.context
+            context = span.context
             // An exporter that injects no W3C traceparent leaves nothing to identify the span by: it is exported,
             // not kept, and log lines inside it carry no span ids.
-            let identity = exporter.injectedIdentity(of: spanContext)
-            spanContext.spanIdentity = identity
-            let reference = ActiveSpanReference()
-            spanContext.setActiveSpan(reference)
-            let span = SpyglassSpan(
-                operationName: operationName,
-                context: spanContext,
-                identity: identity ?? SpanIdentity(traceIDHigh: 0, traceIDLow: 0, spanID: 0, isSampled: false),
-                kind: kind,
-                parentSpanID: parent?.spanID,
-                startNanoseconds: start.nanosecondsSinceEpoch,
-                store: store,
-                exported: exported,
-                redactor: redactor
+            let injected = exporter.injectedIdentity(of: context)
+            context.spanIdentity = injected
+            identity = injected ?? SpanIdentity(traceIDHigh: 0, traceIDLow: 0, spanID: 0, isSampled: false)
+            exported = span
+        } else {
+            let traceIDHigh = parent?.traceIDHigh ?? UniqueID.next()
+            let traceIDLow = parent?.traceIDLow ?? UniqueID.next()
+            identity = SpanIdentity(
+                traceIDHigh: traceIDHigh,
+                traceIDLow: traceIDLow,
+                spanID: UniqueID.next(),
+                isSampled: sampler.isSampled(traceIDLow: traceIDLow, parentSampled: parent?.isSampled),
+                traceState: parent?.traceState
             )
-            reference.span = span
-            return span
+            context.spanIdentity = identity
         }
-        let traceIDHigh = parent?.traceIDHigh ?? UniqueID.next()
-        let traceIDLow = parent?.traceIDLow ?? UniqueID.next()
-        let identity = SpanIdentity(
-            traceIDHigh: traceIDHigh,
-            traceIDLow: traceIDLow,
-            spanID: UniqueID.next(),
-            isSampled: sampler.isSampled(traceIDLow: traceIDLow, parentSampled: parent?.isSampled),
-            traceState: parent?.traceState
-        )
-        context.spanIdentity = identity
         let reference = ActiveSpanReference()
         context.setActiveSpan(reference)
         let span = SpyglassSpan(
@@ -119,7 +109,7 @@ public final class SpyglassTracer: Tracer, Sendable {
             parentSpanID: parent?.spanID,
             startNanoseconds: start.nanosecondsSinceEpoch,
             store: store,
-            exported: nil,
+            exported: exported,
             redactor: redactor
         )
         reference.span = span

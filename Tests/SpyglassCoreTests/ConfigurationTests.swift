@@ -145,7 +145,7 @@ import Testing
         #expect(http.resolvedEndpoint(.metrics) == "http://collector:4318/v1/metrics")
         #expect(http.headers == ["api-key": "abc==", "x-team": "core"])
         #expect(http.timeout == .milliseconds(2500))
-        #expect(OTLPConfiguration.Signal.allCases.allSatisfy(http.exports))
+        #expect(http.exportsTraces && http.exportsLogs && http.exportsMetrics)
 
         let grpc = try #require(try SpyglassConfiguration().applyingEnvironment([
             "OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4317",

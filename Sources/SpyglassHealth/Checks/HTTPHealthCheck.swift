@@ -30,7 +30,7 @@ public struct HTTPHealthCheck: HealthCheck {
     public func check() async throws -> HealthCheckResult {
         let target = HTTPClientRequest(url: url)
         do {
-            let response = try await client.execute(target, timeout: .nanoseconds(Int64(requestTimeout.components.seconds) * 1_000_000_000 + requestTimeout.components.attoseconds / 1_000_000_000))
+            let response = try await client.execute(target, timeout: TimeAmount(requestTimeout))
             _ = try? await response.body.collect(upTo: 64 * 1024)
             let status = Int(response.status.code)
             let details = ["url": url, "status": String(status)]
