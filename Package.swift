@@ -98,13 +98,19 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // LLM, agent, tool and job telemetry (issue 7); so far LLM calls and the price table.
+        // LLM, agent, tool, job and external-call telemetry, the price table, the OpenAI-compatible client.
         .target(
             name: "SpyglassGenAI",
             dependencies: [
+                "SpyglassCore",
                 "SpyglassMetrics",
+                "SpyglassTracing",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),
@@ -145,6 +151,7 @@ let package = Package(
                 "SpyglassTracing",
                 "SpyglassOTLP",
                 "SpyglassHealth",
+                "SpyglassGenAI",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 "SpyglassHummingbird",
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -246,8 +253,13 @@ let package = Package(
                 "SpyglassMetrics",
                 "SpyglassTracing",
                 "SpyglassStore",
+                "SpyglassCore",
+                "SpyglassTestSupport",
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .testTarget(

@@ -74,6 +74,21 @@ let package = Package(
             path: "Benchmarks/MiddlewareBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "GenAIBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "SpyglassGenAI", package: "spyglass"),
+                .product(name: "SpyglassMetrics", package: "spyglass"),
+                .product(name: "SpyglassStore", package: "spyglass"),
+                .product(name: "SpyglassTracing", package: "spyglass"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
+            path: "Benchmarks/GenAIBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
         // A plain server for wrk (Benchmarks/http-overhead.sh), not a package-benchmark target.
         .executableTarget(
             name: "HTTPOverhead",

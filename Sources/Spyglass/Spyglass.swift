@@ -4,6 +4,7 @@
 @_exported public import SpyglassMetrics
 @_exported public import SpyglassHummingbird
 @_exported public import SpyglassHealth
+@_exported public import SpyglassGenAI
 @_exported public import SpyglassStore
 @_exported public import SpyglassTracing
 import SpyglassOTLP
@@ -35,6 +36,8 @@ public enum Spyglass {
     ///   - configuration: settings from code; every variable set in `environment` overrides them.
     ///   - environment: where `SPYGLASS_*`, `OTEL_*`, `APP_*` and `LOG_LEVEL` are read from. Pass `[:]` to
     ///     ignore the process environment.
+    ///   - prices: what LLM tokens cost; default ``PriceTable/default``. The file named by `SPYGLASS_LLM_PRICES`
+    ///     (``GenAIConfiguration/pricesFile``) goes in front of it.
     ///   - metadataProvider: supplies trace context to every log line and metric exemplar when another tracer
     ///     than Spyglass's is installed (tracing turned off, swift-otel's tracer installed: pass
     ///     `OTel.makeLoggingMetadataProvider()`). `nil` (the default): the spans of Spyglass's tracer.
@@ -44,10 +47,12 @@ public enum Spyglass {
     public static func bootstrap(
         _ configuration: SpyglassConfiguration = SpyglassConfiguration(),
         environment: [String: String] = SpyglassConfiguration.processEnvironment,
+        prices: PriceTable = .default,
         metadataProvider: Logger.MetadataProvider? = nil
     ) throws -> SpyglassService {
         guard !bootstrapped.load(ordering: .acquiring) else { throw BootstrapError.alreadyBootstrapped }
         let resolved = try configuration.applyingEnvironment(environment)
+        let prices = try loadPrices(resolved.genAI, over: prices)
         let backend = try LogBackend(
             configuration: resolved,
             writer: .standardOutput(flushInterval: resolved.logging.flushInterval)
@@ -105,6 +110,12 @@ public enum Spyglass {
             ) { Double(drops?.count(reason) ?? 0) }
         }
         MetricsSystem.bootstrap(SpyglassMetricsFactory(registry: metrics))
+        let llm = LLMTelemetry(
+            metrics: metrics,
+            prices: prices,
+            budgets: resolved.genAI.budgets,
+            capture: ContentCapture(resolved.genAI, redactor: backend.redactor)
+        )
         return SpyglassService(
             configuration: resolved,
             logging: backend,
@@ -112,12 +123,26 @@ public enum Spyglass {
             spans: spans,
             health: HealthMonitor(service: resolved.serviceName, version: resolved.version, metrics: metrics, shutdownDelay: resolved.shutdownDelay),
             systemInfo: SystemInfo(service: resolved.serviceName, version: resolved.version, environment: resolved.environment),
+            llm: llm,
+            agents: AgentTelemetry(metrics: metrics),
+            jobs: JobTelemetry(metrics: metrics),
+            externalCalls: ExternalCallTelemetry(metrics: metrics),
             exporters: export?.services ?? []
         )
     }
+
+    /// `table` with the configured file's entries in front.
+    private static func loadPrices(_ configuration: GenAIConfiguration, over table: PriceTable) throws(ConfigurationError) -> PriceTable {
+        guard let path = configuration.pricesFile else { return table }
+        do {
+            return table.overriding(try PriceTable(contentsOfFile: path))
+        } catch {
+            throw ConfigurationError(variable: "SPYGLASS_LLM_PRICES", value: path, allowed: "a readable \(PriceTable.format) file (\(error))")
+        }
+    }
 }
 
-/// Why ``Spyglass/bootstrap(_:environment:metadataProvider:)`` refused to run.
+/// Why ``Spyglass/bootstrap(_:environment:prices:metadataProvider:)`` refused to run.
 public enum BootstrapError: Error, Sendable, CustomStringConvertible {
     /// `bootstrap` was already called in this process.
     case alreadyBootstrapped

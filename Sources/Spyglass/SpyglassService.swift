@@ -3,6 +3,7 @@ public import SpyglassCore
 public import SpyglassLogging
 public import SpyglassMetrics
 public import SpyglassHealth
+public import SpyglassGenAI
 public import SpyglassStore
 
 /// The running part of Spyglass, for a ServiceLifecycle `ServiceGroup`.
@@ -25,6 +26,15 @@ public struct SpyglassService: Service {
     public let health: HealthMonitor
     /// Machine, process and build information for `/monitoring/info`.
     public let systemInfo: SystemInfo
+    /// LLM calls: spans, `llm_*` metrics, cost from the price table, budgets. Hand it to an ``OpenAIChatClient``
+    /// or wrap your own client's calls in ``LLMTelemetry/call(provider:model:operation:isolation:_:)``.
+    public let llm: LLMTelemetry
+    /// Agent runs and tool calls: `invoke_agent` / `execute_tool` spans, `agent_*` and `tool_*` metrics.
+    public let agents: AgentTelemetry
+    /// Background jobs: lifecycle log events, `jobs_total`, `job_duration_seconds`, `active_jobs`, linked spans.
+    public let jobs: JobTelemetry
+    /// Calls to third-party APIs: `external_api_calls_total`, `external_api_duration_seconds`.
+    public let externalCalls: ExternalCallTelemetry
     /// swift-otel's processors and exporters, one per exported signal.
     private let exporters: [any Service]
 
@@ -35,6 +45,10 @@ public struct SpyglassService: Service {
         spans: SpanStore,
         health: HealthMonitor,
         systemInfo: SystemInfo,
+        llm: LLMTelemetry,
+        agents: AgentTelemetry,
+        jobs: JobTelemetry,
+        externalCalls: ExternalCallTelemetry,
         exporters: [any Service]
     ) {
         self.configuration = configuration
@@ -43,6 +57,10 @@ public struct SpyglassService: Service {
         self.spans = spans
         self.health = health
         self.systemInfo = systemInfo
+        self.llm = llm
+        self.agents = agents
+        self.jobs = jobs
+        self.externalCalls = externalCalls
         self.exporters = exporters
     }
 

@@ -30,6 +30,8 @@ public struct SpyglassConfiguration: Sendable, Hashable {
     public var tracing: TracingConfiguration
     /// Export over OTLP. Default `nil`: nothing leaves the process. See ``OTLPConfiguration``.
     public var otlp: OTLPConfiguration?
+    /// LLM prices, content capture and cost budgets. See ``GenAIConfiguration``.
+    public var genAI: GenAIConfiguration
     /// How long readiness answers 503, once graceful shutdown begins, before the application stops accepting
     /// requests: the time a load balancer needs to stop sending them. Default none.
     /// Environment: `SPYGLASS_SHUTDOWN_DELAY_MS` (milliseconds).
@@ -44,6 +46,7 @@ public struct SpyglassConfiguration: Sendable, Hashable {
         metrics: MetricsConfiguration = MetricsConfiguration(),
         tracing: TracingConfiguration = TracingConfiguration(),
         otlp: OTLPConfiguration? = nil,
+        genAI: GenAIConfiguration = GenAIConfiguration(),
         shutdownDelay: Duration = .zero
     ) {
         self.serviceName = serviceName
@@ -53,6 +56,7 @@ public struct SpyglassConfiguration: Sendable, Hashable {
         self.metrics = metrics
         self.tracing = tracing
         self.otlp = otlp
+        self.genAI = genAI
         self.shutdownDelay = shutdownDelay
     }
 
@@ -128,6 +132,21 @@ public struct SpyglassConfiguration: Sendable, Hashable {
                 throw variable.error(allowed: "a whole number of milliseconds, 0 or more")
             }
             result.shutdownDelay = .milliseconds(milliseconds)
+        }
+        if let variable = reader.first("SPYGLASS_LLM_PRICES") {
+            result.genAI.pricesFile = variable.value.trimmingWhitespace()
+        }
+        if let variable = reader.first("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT") {
+            result.genAI.capturesContent = try variable.boolean()
+        }
+        if let variable = reader.first("SPYGLASS_LLM_CONTENT_MAX_CHARS") {
+            guard let limit = Int(variable.value.trimmingWhitespace()), limit >= 16 else {
+                throw variable.error(allowed: "a whole number of characters, at least 16")
+            }
+            result.genAI.contentCharacterLimit = limit
+        }
+        if let variable = reader.first("SPYGLASS_LLM_BUDGETS") {
+            result.genAI.budgets = try LLMCostBudget.parse(variable.value, variable: variable.name)
         }
         result.otlp = try Self.applyingOTLPEnvironment(reader, over: otlp)
         return result

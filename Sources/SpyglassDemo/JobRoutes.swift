@@ -16,9 +16,22 @@ struct JobList: ResponseCodable {
     let jobs: [Job]
 }
 
+/// `POST /v1/chat` body.
+struct ChatMessageBody: Decodable {
+    let message: String
+}
+
+/// `POST /v1/chat` answer.
+struct ChatAnswer: ResponseCodable {
+    let reply: String
+    let model: String?
+    let inputTokens: Int?
+    let outputTokens: Int?
+}
+
 extension Router<DemoRequestContext> {
     /// The demo's agent/job API, in the spirit of the seeds' apps.
-    func addJobRoutes(_ store: JobStore) {
+    func addJobRoutes(_ store: JobStore, agents: DemoAgents) {
         post("/v1/commands") { request, context -> EditedResponse<Job> in
             let command = try await request.decode(as: Command.self, context: context)
             guard let kind = Job.Kind(rawValue: command.kind) else {
@@ -32,6 +45,24 @@ extension Router<DemoRequestContext> {
                 return EditedResponse(status: .accepted, response: job)
             }
             return EditedResponse(status: .ok, response: finished)
+        }
+        // An agent run inside the request: request → invoke_agent assistant → execute_tool, chat.
+        post("/v1/chat") { request, context -> ChatAnswer in
+            let body = try await request.decode(as: ChatMessageBody.self, context: context)
+            guard !body.message.isEmpty, body.message.count <= 4_000 else {
+                throw HTTPError(.badRequest, message: "message must be 1 to 4000 characters")
+            }
+            do {
+                let completion = try await agents.assistant(body.message) { store.all }
+                return ChatAnswer(
+                    reply: completion.message.content,
+                    model: completion.model,
+                    inputTokens: completion.usage?.inputTokens,
+                    outputTokens: completion.usage?.outputTokens
+                )
+            } catch let error as OpenAIError {
+                throw HTTPError(.badGateway, message: "the model failed: \(error)")
+            }
         }
         get("/v1/jobs") { _, _ in JobList(jobs: store.all) }
         get("/v1/jobs/{id}") { _, context in

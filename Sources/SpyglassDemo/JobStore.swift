@@ -1,8 +1,6 @@
 import Foundation
-import Logging
 import Spyglass
 import Synchronization
-import Tracing
 
 /// What a job is, as the API shows it.
 struct Job: Codable, Sendable {
@@ -20,30 +18,18 @@ struct Job: Codable, Sendable {
     var finishedAt: Date?
 }
 
-/// The demo's jobs, run in the background like the seeds' job runners: each one logs its lifecycle with its
-/// `job_id` and the id of the request that created it, and records `jobs_total`, `job_duration_seconds` and
-/// `active_jobs`.
+/// The demo's jobs, run in the background by its agents like the seeds' job runners, observed by Spyglass's
+/// ``JobTelemetry``: lifecycle log lines with the `job_id` and the id of the request that created them,
+/// `jobs_total`, `job_duration_seconds`, `active_jobs`, and a trace per job linked to that request.
 final class JobStore: Sendable {
     private let jobs = Mutex<[String: Job]>([:])
     private let tasks = Mutex<[String: Task<Void, any Error>]>([:])
-    private let logger = Logger(label: "spyglass.demo.jobs")
-    private let total: CounterFamily
-    private let duration: HistogramFamily
-    private let active: GaugeFamily
-    /// How long one step of a job takes; tests shorten it.
-    private let stepDuration: Duration
+    private let telemetry: JobTelemetry
+    private let agents: DemoAgents
 
-    init(metrics: MetricRegistry, stepDuration: Duration) {
-        self.stepDuration = stepDuration
-        total = metrics.counter("jobs_total", help: "Jobs by type and final status.", labels: ["job_type", "status"])
-        duration = metrics.histogram(
-            "job_duration_seconds",
-            help: "Job run time by type and final status.",
-            unit: "seconds",
-            labels: ["job_type", "status"],
-            buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]
-        )
-        active = metrics.gauge("active_jobs", help: "Jobs running now.", labels: ["job_type"])
+    init(telemetry: JobTelemetry, agents: DemoAgents) {
+        self.telemetry = telemetry
+        self.agents = agents
     }
 
     var all: [Job] { jobs.withLock { Array($0.values) }.sorted { $0.createdAt < $1.createdAt } }
@@ -64,17 +50,10 @@ final class JobStore: Sendable {
             createdAt: Date()
         )
         jobs.withLock { $0[job.id] = job }
-        SpyglassContext.with({ $0.jobID = job.id }) {
-            logger.info("job_created", metadata: ["job_type": "\(kind.rawValue)"])
-            // Its own trace, linked to the request's span; its log lines keep the request id and the job id.
-            let task = BackgroundWork.start(
-                "job \(kind.rawValue)",
-                attributes: ["job.id": .string(job.id), "job.type": .string(kind.rawValue)]
-            ) { [self] span in
-                try await run(job, span: span)
-            }
-            tasks.withLock { $0[job.id] = task }
+        let task = telemetry.start(kind.rawValue, id: job.id) { [self] run in
+            try await self.run(job, run)
         }
+        tasks.withLock { $0[job.id] = task }
         return job
     }
 
@@ -100,48 +79,35 @@ final class JobStore: Sendable {
         }
     }
 
-    private func run(_ job: Job, span: any Span) async throws {
-        let kind = job.kind.rawValue
-        let start = ContinuousClock.now
-        let steps = job.kind == .research ? 5 : 3
+    private func run(_ job: Job, _ run: JobRun) async throws {
         update(job.id) { $0.status = .running }
-        active.labels(kind).increment()
-        logger.info("job_started", metadata: ["job_type": "\(kind)", "steps": .stringConvertible(steps)])
-        var status = Job.Status.completed
+        let progress: @Sendable (Double) -> Void = { [self] fraction in
+            update(job.id) { $0.progress = fraction }
+            run.progress(fraction)
+        }
         do {
-            for step in 1...steps {
-                try await Task.sleep(for: stepDuration)
-                let progress = Double(step) / Double(steps)
-                update(job.id) { $0.progress = progress }
-                logger.info("job_progress", metadata: ["job_type": "\(kind)", "progress": .stringConvertible(progress)])
-                if job.prompt.contains("fail"), step == steps - 1 { throw JobFailure() }
+            let result = switch job.kind {
+            case .research: try await agents.research(job.prompt, progress: progress)
+            case .creative: try await agents.creative(job.prompt, progress: progress)
             }
             update(job.id) {
-                $0.result = "\(kind) result for \"\($0.prompt)\""
+                $0.result = result
                 $0.status = .completed
+                $0.finishedAt = Date()
             }
         } catch is CancellationError {
-            status = .cancelled
-            update(job.id) { $0.status = .cancelled }
+            update(job.id) {
+                $0.status = .cancelled
+                $0.finishedAt = Date()
+            }
+            throw CancellationError()
         } catch {
-            status = .failed
-            span.recordError(error)
-            span.setStatus(SpanStatus(code: .error, message: "\(error)"))
             update(job.id) {
                 $0.status = .failed
                 $0.error = "\(error)"
+                $0.finishedAt = Date()
             }
+            throw error
         }
-        update(job.id) { $0.finishedAt = Date() }
-        active.labels(kind).decrement()
-        total.labels(kind, status.rawValue).increment()
-        duration.labels(kind, status.rawValue).observe(ContinuousClock.now - start)
-        span.attributes["job.status"] = status.rawValue
-        let level: Logger.Level = status == .failed ? .error : .info
-        logger.log(level: level, "job_completed", metadata: ["job_type": "\(kind)", "status": "\(status.rawValue)"])
-    }
-
-    struct JobFailure: Error, CustomStringConvertible {
-        var description: String { "the model gave up" }
     }
 }

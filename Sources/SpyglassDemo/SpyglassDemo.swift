@@ -41,7 +41,13 @@ struct SpyglassDemo: AsyncParsableCommand {
         let listenPort = try port ?? Self.portFromEnvironment()
         let spyglass: SpyglassService
         do {
-            spyglass = try Spyglass.bootstrap(SpyglassConfiguration(serviceName: "spyglass-demo", version: "0.1.0"))
+            // A daily budget, so the budget gauges have data; SPYGLASS_LLM_BUDGETS replaces it.
+            let genAI = GenAIConfiguration(budgets: [LLMCostBudget(period: .day, limitUSD: 1)])
+            // The simulator's made-up prices go in front of the default table; SPYGLASS_LLM_PRICES in front of both.
+            spyglass = try Spyglass.bootstrap(
+                SpyglassConfiguration(serviceName: "spyglass-demo", version: "0.1.0", genAI: genAI),
+                prices: PriceTable.default.overriding(try PriceTable(json: Data(LLMSimulator.prices.utf8), name: "simulator prices"))
+            )
         } catch {
             FileHandle.standardError.write(Data("spyglass-demo: \(error)\n".utf8))
             throw ExitCode(2)
@@ -49,7 +55,10 @@ struct SpyglassDemo: AsyncParsableCommand {
         let logger = Logger(label: "spyglass.demo")
 
         let environment = ProcessInfo.processInfo.environment
-        let jobs = JobStore(metrics: spyglass.metrics, stepDuration: .milliseconds(jobStepMilliseconds))
+        let stepDuration = Duration.milliseconds(jobStepMilliseconds)
+        let model = try Self.model(spyglass, environment: environment, chunkDelay: stepDuration / 20, logger: logger)
+        let agents = DemoAgents(llm: model.resolve, agents: spyglass.agents, externalCalls: spyglass.externalCalls, stepDuration: stepDuration)
+        let jobs = JobStore(telemetry: spyglass.jobs, agents: agents)
         do {
             try Self.registerHealthChecks(spyglass.health, jobs: jobs, environment: environment)
         } catch {
@@ -74,7 +83,7 @@ struct SpyglassDemo: AsyncParsableCommand {
             logger.info("echo_requested", metadata: ["word": "\(word)"])
             return word
         }
-        router.addJobRoutes(jobs)
+        router.addJobRoutes(jobs, agents: agents)
 
         let traffic = self.traffic ? TrafficGenerator(interval: .milliseconds(trafficInterval)) : nil
         let app = Application(
@@ -88,11 +97,11 @@ struct SpyglassDemo: AsyncParsableCommand {
             logger: Logger(label: "hummingbird")
         )
         // The group stops services in reverse order: the traffic first, then readiness turns off (and waits
-        // SPYGLASS_SHUTDOWN_DELAY_MS), then the app drains, then Spyglass exports and flushes what the app's last
-        // requests produced.
+        // SPYGLASS_SHUTDOWN_DELAY_MS), then the app drains, then the simulator (jobs still running call it), then
+        // Spyglass exports and flushes what the app's last requests produced.
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [spyglass, app, spyglass.health] + (traffic.map { [$0] } ?? []),
+                services: [spyglass] + (model.simulator.map { [$0] } ?? []) + [app, spyglass.health] + (traffic.map { [$0] } ?? []),
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
@@ -100,6 +109,37 @@ struct SpyglassDemo: AsyncParsableCommand {
         try await group.run()
         logger.info("shutdown_complete")
         spyglass.flush()
+    }
+
+    /// The model the agents call: `OPENAI_BASE_URL` (with `OPENAI_API_KEY`, `DEMO_LLM_PROVIDER`, default `openai`,
+    /// and `DEMO_LLM_MODEL`, default `gpt-4o-mini`), else the in-process ``LLMSimulator``.
+    private static func model(
+        _ spyglass: SpyglassService,
+        environment: [String: String],
+        chunkDelay: Duration,
+        logger: Logger
+    ) throws -> (resolve: @Sendable () async -> (client: OpenAIChatClient, model: String), simulator: LLMSimulator?) {
+        if let baseURL = environment["OPENAI_BASE_URL"], !baseURL.isEmpty {
+            guard baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://") else {
+                throw ValidationError("OPENAI_BASE_URL=\"\(baseURL)\" is invalid: expected an http:// or https:// URL such as https://api.openai.com/v1")
+            }
+            let client = OpenAIChatClient(
+                configuration: .init(
+                    baseURL: baseURL,
+                    apiKey: environment["OPENAI_API_KEY"].flatMap { $0.isEmpty ? nil : $0 },
+                    provider: environment["DEMO_LLM_PROVIDER"].flatMap { $0.isEmpty ? nil : $0 } ?? "openai"
+                ),
+                telemetry: spyglass.llm
+            )
+            let model = environment["DEMO_LLM_MODEL"].flatMap { $0.isEmpty ? nil : $0 } ?? "gpt-4o-mini"
+            logger.info("llm_configured", metadata: ["base_url": "\(baseURL)", "provider": "\(client.configuration.provider)", "model": "\(model)"])
+            return ({ (client, model) }, nil)
+        }
+        let simulator = LLMSimulator(chunkDelay: chunkDelay, logger: logger)
+        return ({
+            let client = OpenAIChatClient(configuration: .init(baseURL: await simulator.baseURL, provider: "simulator"), telemetry: spyglass.llm)
+            return (client, LLMSimulator.model)
+        }, simulator)
     }
 
     /// The job store, disk and memory always; PostgreSQL and Redis when `DATABASE_URL` and `REDIS_URL` are set.

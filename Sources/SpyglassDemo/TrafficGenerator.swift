@@ -7,7 +7,8 @@ import FoundationNetworking
 #endif
 
 /// Drives realistic load against the demo itself (`--traffic`), so every telemetry view has data: commands
-/// of both kinds (some failing), job reads and listings, cancellations, unknown jobs and unmatched paths.
+/// of both kinds (some failing), chat messages (some refused by the model), job reads and listings,
+/// cancellations, unknown jobs and unmatched paths.
 ///
 /// A service listed after the application: it starts sending once told the server's port, and stops at the
 /// start of graceful shutdown, before the server drains. It finishes the request in flight instead of cancelling
@@ -54,6 +55,12 @@ struct TrafficGenerator: Service {
                 let kind = round.isMultiple(of: 2) ? "research" : "creative"
                 let prompt = round.isMultiple(of: 7) ? "please fail this one" : "topic \(round)"
                 if let id = try await command(kind: kind, prompt: prompt, baseURL: baseURL, session: session) { jobIDs.append(id) }
+                if round.isMultiple(of: 3) {
+                    // The assistant agent inside the request; now and then the model refuses (429) or fails (500).
+                    let message = round.isMultiple(of: 30) ? "rate-limit check" : round.isMultiple(of: 51) ? "overload check" : "which jobs ran in round \(round)?"
+                    let body = try JSONSerialization.data(withJSONObject: ["message": message])
+                    _ = try await send("POST", "/v1/chat", body: body, baseURL: baseURL, session: session)
+                }
                 if let id = jobIDs.randomElement() { _ = try await send("GET", "/v1/jobs/\(id)", baseURL: baseURL, session: session) }
                 _ = try await send("GET", "/v1/jobs", baseURL: baseURL, session: session)
                 if round.isMultiple(of: 5) { _ = try await send("GET", "/v1/jobs/job_unknown", baseURL: baseURL, session: session) }

@@ -69,10 +69,11 @@ public struct PriceTable: Sendable {
             self.prices = prices
         }
 
-        func matches(provider: String, model: String) -> Bool {
-            guard self.provider.caseInsensitiveCompare(provider) == .orderedSame else { return false }
-            let name = model.lowercased()
-            return patterns.contains { Glob.matches(name, pattern: $0) }
+        /// Whether this entry prices `model` of `provider`, both already lowercased.
+        func matches(lowercasedProvider provider: String, lowercasedModel model: String) -> Bool {
+            // Compared byte by byte, ignoring ASCII case: no copy of the entry's provider per comparison.
+            guard self.provider.utf8.elementsEqual(provider.utf8, by: { Glob.asciiLowercase($0) == $1 }) else { return false }
+            return patterns.contains { Glob.matches(model, pattern: $0) }
         }
     }
 
@@ -137,8 +138,20 @@ public struct PriceTable: Sendable {
 
     /// The entry in force for `model` of `provider` at `date`; `nil` when the model has no price.
     public func entry(provider: String, model: String, at date: Date = Date()) -> Entry? {
+        Self.entry(in: entries(provider: provider, model: model), at: date)
+    }
+
+    /// Every entry that prices `model` of `provider`, whatever its date, in the table's order.
+    public func entries(provider: String, model: String) -> [Entry] {
+        let provider = provider.lowercased()
+        let model = model.lowercased()
+        return entries.filter { $0.matches(lowercasedProvider: provider, lowercasedModel: model) }
+    }
+
+    /// Of `candidates` (entries for one model, in table order), the one in force at `date`.
+    static func entry(in candidates: [Entry], at date: Date) -> Entry? {
         var best: Entry?
-        for entry in entries where entry.matches(provider: provider, model: model) {
+        for entry in candidates {
             if let from = entry.effectiveFrom, from > date { continue }
             guard let current = best else {
                 best = entry
@@ -222,6 +235,10 @@ public struct PriceTableError: Error, Sendable, Hashable, CustomStringConvertibl
 
 /// `*`-only wildcard matching.
 enum Glob {
+    static func asciiLowercase(_ byte: UInt8) -> UInt8 {
+        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 32 : byte
+    }
+
     static func matches(_ text: String, pattern: String) -> Bool {
         guard pattern.contains("*") else { return text == pattern }
         let parts = pattern.split(separator: "*", omittingEmptySubsequences: false)

@@ -1,4 +1,4 @@
-public import Logging
+import Logging
 import Synchronization
 
 /// The log handler swift-otel's diagnostics go through: it counts the spans that swift-otel reports lost and turns

@@ -1,4 +1,4 @@
-public import Instrumentation
+import Instrumentation
 
 extension SpyglassSpan {
     /// The active span of Spyglass's tracer: the innermost one whose context is bound (by `withSpan`,

@@ -1,5 +1,5 @@
-public import Instrumentation
-public import SpyglassCore
+import Instrumentation
+import SpyglassCore
 public import Tracing
 
 /// Work a request hands off to run after it has answered, such as a job, traced as its own operation.
@@ -25,7 +25,7 @@ public enum BackgroundWork {
     ///   - operationName: the span's name, such as `job research`.
     ///   - kind: the span's kind; default `.consumer` (the work was queued by someone else).
     ///   - attributes: set on the span when it starts.
-    ///   - tracer: default the tracer installed in `InstrumentationSystem`.
+    ///   - tracer: default the caller's tracer (`InstrumentationSystem.tracer`).
     ///   - priority: the task's priority.
     ///   - operation: the work; it receives its span.
     @discardableResult
@@ -38,11 +38,12 @@ public enum BackgroundWork {
         operation: @escaping @Sendable (any Span) async throws -> Success
     ) -> Task<Success, any Error> {
         let caller = ServiceContext.current
+        // Read here: a task-local tracer (`withTracer`) does not reach a detached task.
+        let tracer = tracer ?? InstrumentationSystem.tracer
         return Task.detached(priority: priority) {
             // A fresh context keeps the caller's Spyglass ids but none of its span, so the work starts a trace.
             var context = ServiceContext.topLevel
             context.spyglass = caller?.spyglass
-            let tracer = tracer ?? InstrumentationSystem.tracer
             return try await tracer.withAnySpan(operationName, context: context, ofKind: kind) { span in
                 if let caller { span.addLink(SpanLink(context: caller, attributes: [:])) }
                 if !attributes.isEmpty { span.updateAttributes { $0.merge(attributes) } }

@@ -1,4 +1,4 @@
-public import Instrumentation
+import Instrumentation
 public import Tracing
 
 /// Runs `operation` in a span named `operationName` that starts with `attributes`, through the installed tracer:

@@ -20,6 +20,27 @@ import Testing
         #expect(configuration.tracing.sampler == .alwaysOn)
         #expect(configuration.tracing.sampler.followsParent)
         #expect(configuration.tracing.storeCapacity == 10_000)
+        #expect(configuration.genAI == GenAIConfiguration(pricesFile: nil, capturesContent: false, contentCharacterLimit: 2_000, budgets: []))
+    }
+
+    @Test func genAISettingsComeFromTheEnvironment() throws {
+        let configuration = try SpyglassConfiguration().applyingEnvironment([
+            "SPYGLASS_LLM_PRICES": " /etc/prices.json ",
+            "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT": "true",
+            "SPYGLASS_LLM_CONTENT_MAX_CHARS": "500",
+            "SPYGLASS_LLM_BUDGETS": "openai=50/day",
+        ])
+        #expect(configuration.genAI.pricesFile == "/etc/prices.json")
+        #expect(configuration.genAI.capturesContent)
+        #expect(configuration.genAI.contentCharacterLimit == 500)
+        #expect(configuration.genAI.budgets == [LLMCostBudget(provider: "openai", period: .day, limitUSD: 50)])
+        for (variable, value) in [
+            ("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", "sometimes"),
+            ("SPYGLASS_LLM_CONTENT_MAX_CHARS", "8"),
+            ("SPYGLASS_LLM_BUDGETS", "openai=50/fortnight"),
+        ] {
+            #expect(throws: ConfigurationError.self, "\(variable)") { try SpyglassConfiguration().applyingEnvironment([variable: value]) }
+        }
     }
 
     @Test func tracingFollowsOpenTelemetrysVariables() throws {

@@ -142,6 +142,39 @@ import FoundationNetworking
         #expect(stderr == "spyglass-demo: SPYGLASS_LOG_FORMAT=\"xml\" is invalid: expected one of json, console\n")
     }
 
+    @Test func aPriceFileFromTheEnvironmentOverridesTheTableAndABadOneStopsStartUp() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prices-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let bad = directory.appendingPathComponent("bad.json")
+        try Data(#"{"format":"spyglass.prices/1","models":[{"provider":"simulator","model":"sim-1","match":["sim-1"],"usd_per_million_tokens":{"input":"cheap","output":1}}]}"#.utf8).write(to: bad)
+        let refused = try ChildProcess(arguments: ["--port", "0"], environment: ["SPYGLASS_LLM_PRICES": bad.path])
+        #expect(await refused.waitForExit() == 2)
+        #expect(refused.lines.isEmpty)
+        let message = refused.standardError
+        #expect(message.hasPrefix("spyglass-demo: SPYGLASS_LLM_PRICES=\"\(bad.path)\" is invalid: expected a readable spyglass.prices/1 file"), "\(message)")
+        #expect(message.contains("models[0].usd_per_million_tokens.input"), "\(message)")
+        #expect(message.split(separator: "\n").count == 1)
+
+        // $1,000 per million input tokens and nothing for output: the cost is the prompt tokens / 1,000.
+        let good = directory.appendingPathComponent("prices.json")
+        try Data(#"{"format":"spyglass.prices/1","models":[{"provider":"simulator","model":"sim-1","match":["sim-1"],"usd_per_million_tokens":{"input":1000,"output":0}}]}"#.utf8).write(to: good)
+        let demo = try ChildProcess(arguments: ["--port", "0"], environment: ["SPYGLASS_LLM_PRICES": good.path])
+        let started = try json(try await demo.waitForLine { $0.contains("\"server_started\"") })
+        let port = try #require(started["port"] as? Int)
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/v1/chat")!)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = Data(#"{"message":"what ran?"}"#.utf8)
+        let (body, _) = try await URLSession.shared.data(for: request)
+        let inputTokens = try #require(try json(String(decoding: body, as: UTF8.self))["inputTokens"] as? Int)
+        let (metrics, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!)
+        let text = String(decoding: metrics, as: UTF8.self)
+        #expect(text.contains(#"llm_cost_usd_total{provider="simulator",model="sim-1"} \#(Double(inputTokens) / 1000)"#), "\(text)")
+        demo.process.terminate()
+        #expect(await demo.waitForExit() == 0)
+    }
+
     @Test func portComesFromTheEnvironmentWhenNotGiven() async throws {
         let demo = try ChildProcess(arguments: [], environment: ["PORT": "not-a-port"])
         #expect(await demo.waitForExit() == 2)

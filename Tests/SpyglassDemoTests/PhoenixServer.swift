@@ -14,6 +14,8 @@ final class PhoenixServer {
         let traceID: String
         let spanID: String
         let parentID: String?
+        /// Phoenix's classification (OpenInference): `LLM`, `AGENT`, `TOOL`, `UNKNOWN`…
+        let spanKind: String
         let statusCode: String
         let attributes: [String: Any]
         let eventNames: [String]
@@ -114,6 +116,7 @@ final class PhoenixServer {
             traceID: traceID,
             spanID: spanID,
             parentID: item["parent_id"] as? String,
+            spanKind: item["span_kind"] as? String ?? "",
             statusCode: item["status_code"] as? String ?? "",
             attributes: item["attributes"] as? [String: Any] ?? [:],
             eventNames: (item["events"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }

@@ -9,7 +9,7 @@ import Tracing
 @testable import SpyglassGenAI
 
 struct RateLimited: LLMProviderError {
-    let statusCode = 429
+    let statusCode: Int? = 429
 }
 
 @Suite struct LLMTelemetryTests {

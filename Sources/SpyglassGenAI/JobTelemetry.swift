@@ -1,0 +1,132 @@
+public import Logging
+import SpyglassCore
+public import SpyglassMetrics
+import SpyglassTracing
+public import Tracing
+
+/// Follows background jobs through their lifecycle, like the job observer of the seeds' services: log events
+/// `job_created`, `job_started`, `job_progress` and `job_completed` carrying the `job_id`, the metrics
+/// `jobs_total{job_type,status}`, `job_duration_seconds{job_type,status}` and `active_jobs{job_type}`, and a span
+/// per job in its own trace, linked to the request that created it.
+///
+/// ```swift
+/// let task = jobs.start("research", id: job.id) { run in
+///     run.progress(0.5, message: "sources read")
+///     return try await research(prompt)
+/// }
+/// ```
+///
+/// A job ends `completed` when its work returns, `cancelled` when it throws `CancellationError` (its task was
+/// cancelled) and `failed` on any other error, which is logged with `error.type` and `error.message`, recorded on
+/// the span and rethrown through the task.
+public final class JobTelemetry: Sendable {
+    /// How a job ended: the `status` label and the `status` of `job_completed`.
+    public enum Outcome: String, Sendable {
+        case completed, failed, cancelled
+    }
+
+    private let total: CounterFamily
+    private let duration: HistogramFamily
+    private let active: GaugeFamily
+    private let logger: Logger
+
+    /// - Parameters:
+    ///   - metrics: where the job metrics are declared.
+    ///   - logger: where the lifecycle events are logged; default label `spyglass.jobs`.
+    public init(metrics: MetricRegistry, logger: Logger = Logger(label: "spyglass.jobs")) {
+        total = metrics.counter("jobs_total", help: "Jobs by type and final status.", labels: ["job_type", "status"])
+        duration = metrics.histogram(
+            "job_duration_seconds",
+            help: "Job run time by type and final status.",
+            unit: "seconds",
+            labels: ["job_type", "status"],
+            buckets: HistogramBuckets.jobSeconds
+        )
+        active = metrics.gauge("active_jobs", help: "Jobs running now.", labels: ["job_type"])
+        self.logger = logger
+    }
+
+    /// Logs `job_created` and runs `work` in the background as job `id` of type `type`.
+    ///
+    /// The work runs in a detached task (see `BackgroundWork`), in a span `job {type}` of kind consumer that
+    /// begins a new trace linked to the caller's span, with `job.id` and `job.type` attributes. The caller's
+    /// request id and the job id are on every line it logs.
+    ///
+    /// - Returns: the job's task: cancel it to cancel the job; its value is the work's.
+    @discardableResult
+    public func start<Success: Sendable>(
+        _ type: String,
+        id: String,
+        priority: TaskPriority? = nil,
+        work: @escaping @Sendable (JobRun) async throws -> Success
+    ) -> Task<Success, any Error> {
+        SpyglassContext.with({ $0.jobID = id }) {
+            logger.info("job_created", metadata: ["job_type": "\(type)"])
+            return BackgroundWork.start(
+                "job \(type)",
+                attributes: ["job.id": .string(id), "job.type": .string(type)],
+                priority: priority
+            ) { [self] span in
+                try await run(JobRun(id: id, type: type, span: span, logger: logger), work: work)
+            }
+        }
+    }
+
+    private func run<Success>(_ job: JobRun, work: (JobRun) async throws -> Success) async throws -> Success {
+        let start = ContinuousClock.now
+        let running = active.labels(job.type)
+        running.increment()
+        logger.info("job_started", metadata: ["job_type": "\(job.type)"])
+        func finish(_ outcome: Outcome, error: (any Error)? = nil) {
+            running.decrement()
+            let elapsed = ContinuousClock.now - start
+            total.labels(job.type, outcome.rawValue).increment()
+            duration.labels(job.type, outcome.rawValue).observe(elapsed)
+            job.span.attributes["job.status"] = outcome.rawValue
+            logger.log(
+                level: outcome == .failed ? .error : .info,
+                "job_completed",
+                error: error,
+                metadata: [
+                    "job_type": "\(job.type)",
+                    "status": "\(outcome.rawValue)",
+                    "duration_ms": .stringConvertible((elapsed / .milliseconds(1) * 100).rounded() / 100),
+                ]
+            )
+        }
+        do {
+            let result = try await work(job)
+            finish(.completed)
+            return result
+        } catch is CancellationError {
+            finish(.cancelled)
+            throw CancellationError()
+        } catch {
+            finish(.failed, error: error)
+            throw error
+        }
+    }
+}
+
+/// One job while it runs: report its progress, or add to its span.
+public struct JobRun: Sendable {
+    public let id: String
+    public let type: String
+    /// The job's span (`job {type}`).
+    public let span: any Span
+    let logger: Logger
+
+    /// Logs `job_progress` with `progress` (0 to 1) and an optional message, and sets `job.progress` on the span.
+    public func progress(_ fraction: Double, message: String? = nil) {
+        let progress = min(max(fraction, 0), 1)
+        span.attributes["job.progress"] = progress
+        var metadata: Logger.Metadata = ["job_type": "\(type)", "progress": .stringConvertible(progress)]
+        if let message { metadata["detail"] = "\(message)" }
+        logger.info("job_progress", metadata: metadata)
+    }
+}
+
+extension HistogramBuckets {
+    /// Seconds, for background jobs: 100 ms to 30 minutes.
+    public static let jobSeconds: [Double] = [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800]
+}
