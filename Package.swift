@@ -21,7 +21,9 @@ let package = Package(
         .library(name: "SpyglassHealth", targets: ["SpyglassHealth"]),
         .library(name: "SpyglassGenAI", targets: ["SpyglassGenAI"]),
         .library(name: "SpyglassHummingbird", targets: ["SpyglassHummingbird"]),
+        .library(name: "SpyglassStack", targets: ["SpyglassStack"]),
         .executable(name: "spyglass-demo", targets: ["SpyglassDemo"]),
+        .executable(name: "spyglass", targets: ["SpyglassCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
@@ -39,6 +41,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         // The PostgreSQL health check.
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
+        // The stack specification read, and the rules and configurations written, by `spyglass generate`.
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         .target(
@@ -160,6 +164,25 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Generators of the observability stack (rules, SLOs, Alertmanager, Prometheus) from the metric catalog.
+        .target(
+            name: "SpyglassStack",
+            dependencies: [
+                "SpyglassMetrics",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "SpyglassCLI",
+            dependencies: [
+                "SpyglassStack",
+                "SpyglassCore",
+                "SpyglassGenAI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "SpyglassDemo",
             dependencies: [
@@ -263,6 +286,10 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "SpyglassStackTests",
+            dependencies: ["SpyglassStack", "SpyglassMetrics", "SpyglassTestSupport", .product(name: "Yams", package: "Yams")]
+        ),
+        .testTarget(
             name: "SpyglassStoreTests",
             dependencies: ["SpyglassStore"]
         ),
@@ -279,7 +306,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SpyglassDemoTests",
-            dependencies: ["Spyglass", "SpyglassTestSupport"]
+            dependencies: ["Spyglass", "SpyglassStack", "SpyglassMetrics", "SpyglassTestSupport"]
         ),
     ]
 )

@@ -95,19 +95,11 @@ public enum Spyglass {
         )
         metrics.registerProcessMetrics()
         metrics.registerAppInfo(service: resolved.serviceName, version: resolved.version, environment: resolved.environment)
-        metrics.observeCounter(
-            "spyglass_log_events_dropped_total",
-            help: "Log lines not written, by reason (sampling of repetitive messages).",
-            labels: [("reason", "sampling")]
-        ) { Double(backend.droppedBySampling) }
+        metrics.observeCounter(StandardMetrics.logEventsDropped, labels: ["sampling"]) { Double(backend.droppedBySampling) }
         // Exposed (at 0) without export too, so dashboards and alerts over it always have a series.
         let drops = export?.drops
         for reason in SpanDropCounter.Reason.allCases {
-            metrics.observeCounter(
-                "spyglass_spans_dropped_total",
-                help: "Spans the OTLP export lost, by reason (export_failed: the collector did not take a batch; queue_full: the export queue was full).",
-                labels: [("reason", reason.rawValue)]
-            ) { Double(drops?.count(reason) ?? 0) }
+            metrics.observeCounter(StandardMetrics.spansDropped, labels: [reason.rawValue]) { Double(drops?.count(reason) ?? 0) }
         }
         MetricsSystem.bootstrap(SpyglassMetricsFactory(registry: metrics))
         let llm = LLMTelemetry(

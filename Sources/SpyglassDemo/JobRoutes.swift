@@ -22,7 +22,7 @@ struct ChatMessageBody: Decodable {
 }
 
 /// `POST /v1/chat` answer.
-struct ChatAnswer: ResponseCodable {
+struct ChatAnswer: ResponseCodable, Sendable {
     let reply: String
     let model: String?
     let inputTokens: Int?
@@ -30,8 +30,9 @@ struct ChatAnswer: ResponseCodable {
 }
 
 extension Router<DemoRequestContext> {
-    /// The demo's agent/job API, in the spirit of the seeds' apps.
-    func addJobRoutes(_ store: JobStore, agents: DemoAgents) {
+    /// The demo's agent/job API, in the spirit of the seeds' apps. The job store is in memory; its reads and
+    /// writes are recorded as queries of table `jobs` (`db_queries_total`), as a database-backed store's would be.
+    func addJobRoutes(_ store: JobStore, agents: DemoAgents, answers: AnswerCache, database: DatabaseMetrics) {
         post("/v1/commands") { request, context -> EditedResponse<Job> in
             let command = try await request.decode(as: Command.self, context: context)
             guard let kind = Job.Kind(rawValue: command.kind) else {
@@ -40,39 +41,46 @@ extension Router<DemoRequestContext> {
             guard !command.prompt.isEmpty, command.prompt.count <= 4_000 else {
                 throw HTTPError(.badRequest, message: "prompt must be 1 to 4000 characters")
             }
-            let job = store.create(kind: kind, prompt: command.prompt)
+            let job = await database.track("insert", table: "jobs") { store.create(kind: kind, prompt: command.prompt) }
             guard command.wait == true, let finished = await store.finished(job.id) else {
                 return EditedResponse(status: .accepted, response: job)
             }
             return EditedResponse(status: .ok, response: finished)
         }
-        // An agent run inside the request: request → invoke_agent assistant → execute_tool, chat.
+        // An agent run inside the request (request → invoke_agent assistant → execute_tool, chat), its answers
+        // cached by question for a minute.
         post("/v1/chat") { request, context -> ChatAnswer in
             let body = try await request.decode(as: ChatMessageBody.self, context: context)
             guard !body.message.isEmpty, body.message.count <= 4_000 else {
                 throw HTTPError(.badRequest, message: "message must be 1 to 4000 characters")
             }
             do {
-                let completion = try await agents.assistant(body.message) { store.all }
-                return ChatAnswer(
-                    reply: completion.message.content,
-                    model: completion.model,
-                    inputTokens: completion.usage?.inputTokens,
-                    outputTokens: completion.usage?.outputTokens
-                )
+                return try await answers.answer(body.message) {
+                    let completion = try await agents.assistant(body.message) { store.all }
+                    return ChatAnswer(
+                        reply: completion.message.content,
+                        model: completion.model,
+                        inputTokens: completion.usage?.inputTokens,
+                        outputTokens: completion.usage?.outputTokens
+                    )
+                }
             } catch let error as OpenAIError {
                 throw HTTPError(.badGateway, message: "the model failed: \(error)")
             }
         }
-        get("/v1/jobs") { _, _ in JobList(jobs: store.all) }
+        get("/v1/jobs") { _, _ in JobList(jobs: await database.track("select", table: "jobs") { store.all }) }
         get("/v1/jobs/{id}") { _, context in
             let id = try context.parameters.require("id")
-            guard let job = store.job(id) else { throw HTTPError(.notFound, message: "no job \(id)") }
+            guard let job = await database.track("select", table: "jobs", { store.job(id) }) else {
+                throw HTTPError(.notFound, message: "no job \(id)")
+            }
             return job
         }
         delete("/v1/jobs/{id}") { _, context -> EditedResponse<Job> in
             let id = try context.parameters.require("id")
-            guard let job = store.cancel(id) else { throw HTTPError(.notFound, message: "no job \(id)") }
+            guard let job = await database.track("update", table: "jobs", { store.cancel(id) }) else {
+                throw HTTPError(.notFound, message: "no job \(id)")
+            }
             return EditedResponse(status: .accepted, response: job)
         }
     }

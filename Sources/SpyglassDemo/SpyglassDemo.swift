@@ -83,7 +83,12 @@ struct SpyglassDemo: AsyncParsableCommand {
             logger.info("echo_requested", metadata: ["word": "\(word)"])
             return word
         }
-        router.addJobRoutes(jobs, agents: agents)
+        router.addJobRoutes(
+            jobs,
+            agents: agents,
+            answers: AnswerCache(metrics: CacheMetrics(registry: spyglass.metrics)),
+            database: DatabaseMetrics(registry: spyglass.metrics)
+        )
 
         let traffic = self.traffic ? TrafficGenerator(interval: .milliseconds(trafficInterval)) : nil
         let app = Application(

@@ -8,7 +8,7 @@ import FoundationNetworking
 
 /// Drives realistic load against the demo itself (`--traffic`), so every telemetry view has data: commands
 /// of both kinds (some failing), chat messages (some refused by the model), job reads and listings,
-/// cancellations, unknown jobs and unmatched paths.
+/// cancellations, unknown jobs, unmatched paths and readiness probes.
 ///
 /// A service listed after the application: it starts sending once told the server's port, and stops at the
 /// start of graceful shutdown, before the server drains. It finishes the request in flight instead of cancelling
@@ -57,13 +57,19 @@ struct TrafficGenerator: Service {
                 if let id = try await command(kind: kind, prompt: prompt, baseURL: baseURL, session: session) { jobIDs.append(id) }
                 if round.isMultiple(of: 3) {
                     // The assistant agent inside the request; now and then the model refuses (429) or fails (500).
-                    let message = round.isMultiple(of: 30) ? "rate-limit check" : round.isMultiple(of: 51) ? "overload check" : "which jobs ran in round \(round)?"
+                    // A few questions asked again and again, so the answer cache has hits and misses.
+                    let questions = ["which jobs ran?", "which jobs failed?", "how long do research jobs take?", "what did the last job find in round \(round / 30)?"]
+                    let message = round.isMultiple(of: 30) ? "rate-limit check" : round.isMultiple(of: 51) ? "overload check" : questions[round % questions.count]
                     let body = try JSONSerialization.data(withJSONObject: ["message": message])
                     _ = try await send("POST", "/v1/chat", body: body, baseURL: baseURL, session: session)
                 }
                 if let id = jobIDs.randomElement() { _ = try await send("GET", "/v1/jobs/\(id)", baseURL: baseURL, session: session) }
                 _ = try await send("GET", "/v1/jobs", baseURL: baseURL, session: session)
-                if round.isMultiple(of: 5) { _ = try await send("GET", "/v1/jobs/job_unknown", baseURL: baseURL, session: session) }
+                if round.isMultiple(of: 5) {
+                    _ = try await send("GET", "/v1/jobs/job_unknown", baseURL: baseURL, session: session)
+                    // As a Kubernetes readiness probe would: the health checks run and record their status.
+                    _ = try await send("GET", "/health/ready", baseURL: baseURL, session: session)
+                }
                 if round.isMultiple(of: 11) { _ = try await send("GET", "/v1/nothing/\(round)", baseURL: baseURL, session: session) }
                 if round.isMultiple(of: 13), let id = jobIDs.last {
                     _ = try await send("DELETE", "/v1/jobs/\(id)", baseURL: baseURL, session: session)

@@ -26,24 +26,12 @@ public final class AgentTelemetry: Sendable {
     ///   `agent_errors_total{agent,error_type}`, `active_agents{agent}`, `tool_executions_total{tool,status}` and
     ///   `tool_execution_duration_seconds{tool}` are declared.
     public init(metrics: MetricRegistry) {
-        agentExecutions = metrics.counter("agent_executions_total", help: "Agent runs by agent and outcome.", labels: ["agent", "status"])
-        agentDuration = metrics.histogram(
-            "agent_execution_duration_seconds",
-            help: "Agent run time.",
-            unit: "seconds",
-            labels: ["agent"],
-            buckets: HistogramBuckets.llmSeconds
-        )
-        agentErrors = metrics.counter("agent_errors_total", help: "Failed agent runs by agent and error type.", labels: ["agent", "error_type"])
-        activeAgents = metrics.gauge("active_agents", help: "Agents running now.", labels: ["agent"])
-        toolExecutions = metrics.counter("tool_executions_total", help: "Tool calls by tool and outcome.", labels: ["tool", "status"])
-        toolDuration = metrics.histogram(
-            "tool_execution_duration_seconds",
-            help: "Tool call duration.",
-            unit: "seconds",
-            labels: ["tool"],
-            buckets: HistogramBuckets.seconds
-        )
+        agentExecutions = metrics.counter(StandardMetrics.agentExecutions)
+        agentDuration = metrics.histogram(StandardMetrics.agentExecutionDuration)
+        agentErrors = metrics.counter(StandardMetrics.agentErrors)
+        activeAgents = metrics.gauge(StandardMetrics.activeAgents)
+        toolExecutions = metrics.counter(StandardMetrics.toolExecutions)
+        toolDuration = metrics.histogram(StandardMetrics.toolExecutionDuration)
     }
 
     /// Runs `body` as one run of agent `name`, in a span `invoke_agent {name}` (kind internal: the agent runs in

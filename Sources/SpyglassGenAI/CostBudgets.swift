@@ -23,15 +23,9 @@ final class CostBudgets: Sendable {
         self.logger = logger
         spend = Mutex(budgets.map { Spend(periodStart: $0.periodStart(containing: now), dollars: 0, warned: false) })
         for (index, budget) in budgets.enumerated() {
-            let labels = [("scope", budget.scope), ("period", budget.period.rawValue)]
-            metrics.observeGauge("llm_cost_budget_usd", help: "The LLM spending limit of each budget's period, in US dollars.", labels: labels) {
-                budget.limitUSD
-            }
-            metrics.observeGauge(
-                "llm_cost_budget_spent_usd",
-                help: "What this process's LLM calls cost so far in each budget's current period, in US dollars.",
-                labels: labels
-            ) { [self] in spent(index, at: Date()) }
+            let labels = [budget.scope, budget.period.rawValue]
+            metrics.observeGauge(StandardMetrics.llmCostBudget, labels: labels) { budget.limitUSD }
+            metrics.observeGauge(StandardMetrics.llmCostBudgetSpent, labels: labels) { [self] in spent(index, at: Date()) }
         }
     }
 

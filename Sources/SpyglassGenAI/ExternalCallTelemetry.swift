@@ -23,14 +23,8 @@ public final class ExternalCallTelemetry: Sendable {
     ///   - metrics: where the `external_api_*` metrics are declared.
     ///   - logger: where each call is logged (`info`; `warning` when it failed); default label `spyglass.external`.
     public init(metrics: MetricRegistry, logger: Logger = Logger(label: "spyglass.external")) {
-        calls = metrics.counter("external_api_calls_total", help: "Calls to external APIs by provider, operation and outcome.", labels: ["provider", "operation", "status"])
-        duration = metrics.histogram(
-            "external_api_duration_seconds",
-            help: "External API call duration.",
-            unit: "seconds",
-            labels: ["provider", "operation"],
-            buckets: HistogramBuckets.seconds
-        )
+        calls = metrics.counter(StandardMetrics.externalAPICalls)
+        duration = metrics.histogram(StandardMetrics.externalAPIDuration)
         self.logger = logger
     }
 

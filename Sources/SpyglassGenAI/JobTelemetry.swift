@@ -34,15 +34,9 @@ public final class JobTelemetry: Sendable {
     ///   - metrics: where the job metrics are declared.
     ///   - logger: where the lifecycle events are logged; default label `spyglass.jobs`.
     public init(metrics: MetricRegistry, logger: Logger = Logger(label: "spyglass.jobs")) {
-        total = metrics.counter("jobs_total", help: "Jobs by type and final status.", labels: ["job_type", "status"])
-        duration = metrics.histogram(
-            "job_duration_seconds",
-            help: "Job run time by type and final status.",
-            unit: "seconds",
-            labels: ["job_type", "status"],
-            buckets: HistogramBuckets.jobSeconds
-        )
-        active = metrics.gauge("active_jobs", help: "Jobs running now.", labels: ["job_type"])
+        total = metrics.counter(StandardMetrics.jobs)
+        duration = metrics.histogram(StandardMetrics.jobDuration)
+        active = metrics.gauge(StandardMetrics.activeJobs)
         self.logger = logger
     }
 
@@ -124,9 +118,4 @@ public struct JobRun: Sendable {
         if let message { metadata["detail"] = "\(message)" }
         logger.info("job_progress", metadata: metadata)
     }
-}
-
-extension HistogramBuckets {
-    /// Seconds, for background jobs: 100 ms to 30 minutes.
-    public static let jobSeconds: [Double] = [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800]
 }

@@ -52,27 +52,11 @@ public final class LLMTelemetry: Sendable {
         capture: ContentCapture = .off,
         logger: Logger = Logger(label: "spyglass.genai")
     ) {
-        requests = metrics.counter("llm_requests_total", help: "LLM calls by provider, model and outcome.", labels: ["provider", "model", "status"])
-        duration = metrics.histogram(
-            "llm_request_duration_seconds",
-            help: "LLM call duration, streams until their last chunk.",
-            unit: "seconds",
-            labels: ["provider", "model"],
-            buckets: HistogramBuckets.llmSeconds
-        )
-        tokens = metrics.counter(
-            "llm_tokens_used_total",
-            help: "Tokens by kind: prompt and completion are all input and output tokens; cached and reasoning are the parts of them read from the cache and spent reasoning.",
-            labels: ["provider", "model", "type"]
-        )
-        cost = metrics.counter("llm_cost_usd_total", help: "What LLM calls cost in US dollars, from the price table.", labels: ["provider", "model"])
-        timeToFirstToken = metrics.histogram(
-            "llm_time_to_first_token_seconds",
-            help: "Time from sending a streamed LLM request to its first content chunk.",
-            unit: "seconds",
-            labels: ["provider", "model"],
-            buckets: HistogramBuckets.llmSeconds
-        )
+        requests = metrics.counter(StandardMetrics.llmRequests)
+        duration = metrics.histogram(StandardMetrics.llmRequestDuration)
+        tokens = metrics.counter(StandardMetrics.llmTokens)
+        cost = metrics.counter(StandardMetrics.llmCost)
+        timeToFirstToken = metrics.histogram(StandardMetrics.llmTimeToFirstToken)
         self.prices = prices
         self.budgets = CostBudgets(budgets, metrics: metrics, logger: logger)
         self.capture = capture
@@ -230,9 +214,4 @@ public final class LLMCall: Sendable {
             }
         }
     }
-}
-
-extension HistogramBuckets {
-    /// Seconds, for LLM calls: 0.1 s to 2 minutes.
-    public static let llmSeconds: [Double] = [0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60, 120]
 }

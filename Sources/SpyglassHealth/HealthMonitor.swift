@@ -71,17 +71,8 @@ public final class HealthMonitor: Service, Sendable {
         self.version = version
         self.shutdownDelay = shutdownDelay
         self.logger = logger
-        statusGauge = metrics?.gauge(
-            "health_check_status",
-            help: "Result of each health check's last run: 1 healthy, 0.5 degraded, 0 unhealthy.",
-            labels: ["check"]
-        )
-        durationHistogram = metrics?.histogram(
-            "health_check_duration_seconds",
-            help: "How long each health check took.",
-            unit: "seconds",
-            labels: ["check"]
-        )
+        statusGauge = metrics?.gauge(StandardMetrics.healthCheckStatus)
+        durationHistogram = metrics?.histogram(StandardMetrics.healthCheckDuration)
     }
 
     /// Adds a check.

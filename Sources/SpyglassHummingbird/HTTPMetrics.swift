@@ -21,32 +21,11 @@ final class HTTPMetrics: Sendable {
     static let unmatchedEndpoint = "unmatched"
 
     init(registry: MetricRegistry) {
-        requests = registry.counter(
-            "http_requests_total",
-            help: "HTTP requests by method, route template and status.",
-            labels: ["method", "endpoint", "status"]
-        )
-        duration = registry.histogram(
-            "http_request_duration_seconds",
-            help: "Time from receiving a request to writing the last byte of its response, failed requests included.",
-            unit: "seconds",
-            labels: ["method", "endpoint", "status"]
-        )
-        requestSize = registry.histogram(
-            "http_request_size_bytes",
-            help: "Request body sizes (Content-Length).",
-            unit: "bytes",
-            labels: ["method", "endpoint"],
-            buckets: HistogramBuckets.bytes
-        )
-        responseSize = registry.histogram(
-            "http_response_size_bytes",
-            help: "Response body sizes as written.",
-            unit: "bytes",
-            labels: ["method", "endpoint", "status"],
-            buckets: HistogramBuckets.bytes
-        )
-        inProgress = registry.gauge("http_requests_in_progress", help: "HTTP requests being handled now.", labels: ["method"])
+        requests = registry.counter(StandardMetrics.httpRequests)
+        duration = registry.histogram(StandardMetrics.httpRequestDuration)
+        requestSize = registry.histogram(StandardMetrics.httpRequestSize)
+        responseSize = registry.histogram(StandardMetrics.httpResponseSize)
+        inProgress = registry.gauge(StandardMetrics.httpRequestsInProgress)
     }
 
     /// The series a completed request with these labels records into.

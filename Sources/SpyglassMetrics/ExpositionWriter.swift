@@ -200,6 +200,14 @@ struct ExpositionWriter: ~Copyable {
 /// What a metric family is, as both formats name it in `# TYPE`.
 enum MetricType: String, Sendable {
     case counter, gauge, histogram
+
+    init(_ kind: MetricDefinition.Kind) {
+        switch kind {
+        case .counter: self = .counter
+        case .gauge: self = .gauge
+        case .histogram: self = .histogram
+        }
+    }
 }
 
 extension Double {

@@ -30,12 +30,7 @@ struct MetricDescriptor: Sendable, Hashable {
         isObserved: Bool = false
     ) {
         self.name = name
-        // The standard process collector's names are the same in every Prometheus client; dashboards rely on them.
-        if let namespace, !name.hasPrefix("process_") {
-            exposedName = namespace + "_" + name
-        } else {
-            exposedName = name
-        }
+        exposedName = Self.exposedName(name, namespace: namespace)
         self.type = type
         self.help = help
         self.unit = unit
@@ -44,6 +39,13 @@ struct MetricDescriptor: Sendable, Hashable {
         self.seriesLimit = seriesLimit
         self.isObserved = isObserved
         familyName = type == .counter && exposedName.hasSuffix("_total") ? String(exposedName.dropLast(6)) : exposedName
+    }
+
+    /// `name` with `namespace` prefixed, except the standard process collector's names, which are the same in every
+    /// Prometheus client and which dashboards rely on.
+    static func exposedName(_ name: String, namespace: String?) -> String {
+        guard let namespace, !name.hasPrefix("process_") else { return name }
+        return namespace + "_" + name
     }
 
     /// Why `other` cannot share this metric's series, or `nil` when it can.

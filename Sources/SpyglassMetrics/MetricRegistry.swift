@@ -77,16 +77,10 @@ public final class MetricRegistry: Sendable {
         self.mirror = mirror
         problems = ProblemReporter(logger: logger)
         let problems = problems
-        observeCounter(
-            "spyglass_metric_series_rejected_total",
-            help: "Label sets a metric turned away: over its series limit (counted into its overflow series) or with the wrong number of values.",
-            labelNames: ["metric"]
-        ) { problems.rejectedSeries.map { (labels: [$0.key], value: Double($0.value)) } }
-        observeCounter(
-            "spyglass_metric_registrations_rejected_total",
-            help: "Declarations of a metric that conflicted with its first declaration (type, labels or buckets).",
-            labelNames: ["metric"]
-        ) { problems.rejectedRegistrations.map { (labels: [$0.key], value: Double($0.value)) } }
+        observe(StandardMetrics.seriesRejected.definition) { problems.rejectedSeries.map { (labels: [$0.key], value: Double($0.value)) } }
+        observe(StandardMetrics.registrationsRejected.definition) {
+            problems.rejectedRegistrations.map { (labels: [$0.key], value: Double($0.value)) }
+        }
     }
 
     // MARK: Declaring metrics
@@ -144,7 +138,7 @@ public final class MetricRegistry: Sendable {
     /// Exposes a counter whose value `value` returns at each rendering, for totals kept elsewhere.
     public func observeCounter(_ name: String, help: String, unit: String? = nil, labels: [(String, String)] = [], value: @escaping @Sendable () -> Double) {
         let values = labels.map(\.1)
-        observeCounter(name, help: help, unit: unit, labelNames: labels.map(\.0)) { [(labels: values, value: value())] }
+        observe(.counter, name, help: help, unit: unit, labelNames: labels.map(\.0)) { [(labels: values, value: value())] }
     }
 
     /// Exposes a gauge whose value `value` returns at each rendering.
@@ -153,8 +147,9 @@ public final class MetricRegistry: Sendable {
         observe(.gauge, name, help: help, unit: unit, labelNames: labels.map(\.0)) { [(labels: values, value: value())] }
     }
 
-    func observeCounter(_ name: String, help: String, unit: String? = nil, labelNames: [String], observation: @escaping ObservedFamily.Observation) {
-        observe(.counter, name, help: help, unit: unit, labelNames: labelNames, observation: observation)
+    /// Exposes the observed metric `definition` describes (a counter or gauge), its samples read from `observation`.
+    func observe(_ definition: MetricDefinition, observation: @escaping ObservedFamily.Observation) {
+        observe(MetricType(definition.kind), definition.name, help: definition.help, unit: definition.unit, labelNames: definition.labels, observation: observation)
     }
 
     func observe(

@@ -53,13 +53,8 @@ public struct DatabaseMetrics: Sendable {
 
     /// Declares the two metrics in `registry`.
     public init(registry: MetricRegistry) {
-        total = registry.counter("db_queries_total", help: "Database queries by operation and table.", labels: ["operation", "table"])
-        duration = registry.histogram(
-            "db_query_duration_seconds",
-            help: "Database query duration by operation and table, failed queries included.",
-            unit: "seconds",
-            labels: ["operation", "table"]
-        )
+        total = registry.counter(StandardMetrics.dbQueries)
+        duration = registry.histogram(StandardMetrics.dbQueryDuration)
     }
 
     /// Runs `body` (one query), counting it and timing it, also when it throws.
@@ -81,8 +76,8 @@ public struct CacheMetrics: Sendable {
 
     /// Declares the two counters in `registry`.
     public init(registry: MetricRegistry) {
-        hits = registry.counter("cache_hits_total", help: "Cache lookups that found a value.", labels: ["cache"])
-        misses = registry.counter("cache_misses_total", help: "Cache lookups that found nothing.", labels: ["cache"])
+        hits = registry.counter(StandardMetrics.cacheHits)
+        misses = registry.counter(StandardMetrics.cacheMisses)
     }
 
     /// Counts a hit in `cache`.

@@ -13,40 +13,36 @@ extension MetricRegistry {
     /// Where `/proc` does not exist (macOS) they are absent rather than wrong.
     public func registerProcessMetrics() {
         let reader = ProcessStatReader()
-        observeProcess(.gauge, "process_resident_memory_bytes", help: "Resident memory size in bytes.", unit: "bytes") {
+        observeProcess(StandardMetrics.processResidentMemory.definition) {
             reader.stat().map { Double($0.residentPages) * reader.pageSize }
         }
-        observeProcess(.gauge, "process_virtual_memory_bytes", help: "Virtual memory size in bytes.", unit: "bytes") {
+        observeProcess(StandardMetrics.processVirtualMemory.definition) {
             reader.stat().map { Double($0.virtualBytes) }
         }
-        observeProcess(.counter, "process_cpu_seconds_total", help: "Total user and system CPU time spent in seconds.", unit: "seconds") {
+        observeProcess(StandardMetrics.processCPUSeconds.definition) {
             reader.stat().map { Double($0.userTicks + $0.systemTicks) / reader.ticksPerSecond }
         }
-        observeProcess(.gauge, "process_open_fds", help: "Number of open file descriptors.") {
+        observeProcess(StandardMetrics.processOpenFDs.definition) {
             reader.openFileDescriptors().map(Double.init)
         }
-        observeProcess(.gauge, "process_max_fds", help: "Maximum number of open file descriptors.") {
+        observeProcess(StandardMetrics.processMaxFDs.definition) {
             var limit = rlimit()
             guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return nil }
             return Double(limit.rlim_cur)
         }
         let startTime = reader.startTime()
-        observeProcess(.gauge, "process_start_time_seconds", help: "Start time of the process since unix epoch in seconds.", unit: "seconds") {
+        observeProcess(StandardMetrics.processStartTime.definition) {
             startTime
         }
     }
 
     /// Exposes `app_info{service,version,environment} 1`, so dashboards can show and join on the build.
     public func registerAppInfo(service: String, version: String, environment: String) {
-        observeGauge(
-            "app_info",
-            help: "The running service: its name, version and environment. Always 1.",
-            labels: [("service", service), ("version", version), ("environment", environment)]
-        ) { 1 }
+        observeGauge(StandardMetrics.appInfo, labels: [service, version, environment]) { 1 }
     }
 
-    private func observeProcess(_ type: MetricType, _ name: String, help: String, unit: String? = nil, value: @escaping @Sendable () -> Double?) {
-        observe(type, name, help: help, unit: unit, labelNames: []) {
+    private func observeProcess(_ definition: MetricDefinition, value: @escaping @Sendable () -> Double?) {
+        observe(MetricType(definition.kind), definition.name, help: definition.help, unit: definition.unit, labelNames: []) {
             value().map { [(labels: [], value: $0)] } ?? []
         }
     }

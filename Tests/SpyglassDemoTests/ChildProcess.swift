@@ -1,4 +1,5 @@
 import Foundation
+import SpyglassTestSupport
 import Synchronization
 
 /// A program run as a child process whose standard output is read line by line: the built `spyglass-demo`, or a
@@ -22,18 +23,8 @@ final class ChildProcess: Sendable {
         let continuation: CheckedContinuation<String?, Never>
     }
 
-    /// The demo executable beside the test binary: `swift build` puts every product in the same directory.
-    static var demoExecutable: URL {
-        if let path = ProcessInfo.processInfo.environment["SPYGLASS_DEMO_PATH"] { return URL(fileURLWithPath: path) }
-        let testBinary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        var directory = URL(fileURLWithPath: testBinary).deletingLastPathComponent()
-        while directory.path != "/" {
-            let candidate = directory.appendingPathComponent("spyglass-demo")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        return URL(fileURLWithPath: testBinary).deletingLastPathComponent().appendingPathComponent("spyglass-demo")
-    }
+    /// The demo executable beside the test binary.
+    static var demoExecutable: URL { Peers.builtExecutable("spyglass-demo") }
 
     /// Runs the demo with `arguments`, in this process's environment without its `SPYGLASS_*` and `PORT`
     /// variables, plus `environment`.
@@ -54,21 +45,27 @@ final class ChildProcess: Sendable {
         process.terminationHandler = { [weak self] process in
             self?.update { $0.exitStatus = process.terminationStatus }
         }
-        stdoutPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            if data.isEmpty { handle.readabilityHandler = nil }
-            self?.update { state in
-                if data.isEmpty {
-                    state.outputFinished = true
-                    return
-                }
-                state.partialLine.append(contentsOf: data)
-                while let newline = state.partialLine.firstIndex(of: UInt8(ascii: "\n")) {
-                    state.lines.append(String(decoding: state.partialLine[..<newline], as: UTF8.self))
-                    state.partialLine.removeSubrange(...newline)
+        // A thread of its own reads the output with blocking reads until the end. (A `readabilityHandler` is a
+        // dispatch source: closing the pipe while libdispatch still watches it crashed the test process.)
+        let output = stdoutPipe.fileHandleForReading
+        let reader = Thread { [weak self] in
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(output.fileDescriptor, $0.baseAddress, $0.count) }
+                if count < 0, errno == EINTR { continue }
+                guard count > 0 else { break }
+                let chunk = buffer[..<count]
+                self?.update { state in
+                    state.partialLine.append(contentsOf: chunk)
+                    while let newline = state.partialLine.firstIndex(of: UInt8(ascii: "\n")) {
+                        state.lines.append(String(decoding: state.partialLine[..<newline], as: UTF8.self))
+                        state.partialLine.removeSubrange(...newline)
+                    }
                 }
             }
+            self?.update { $0.outputFinished = true }
         }
+        reader.start()
         try process.run()
     }
 

@@ -41,12 +41,17 @@ final class PrometheusServer {
     private let process = Process()
     private let directory: URL
 
-    init(scraping target: Int) throws {
+    /// - Parameters:
+    ///   - target: the demo's port.
+    ///   - ruleFiles: rule files to load, evaluated every second.
+    init(scraping target: Int, ruleFiles: [URL] = []) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("prometheus-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let configuration = """
             global:
               scrape_interval: 1s
+              evaluation_interval: 1s
+            rule_files: [\(ruleFiles.map { "\"\($0.path)\"" }.joined(separator: ", "))]
             scrape_configs:
               - job_name: spyglass-demo
                 static_configs:
@@ -77,13 +82,18 @@ final class PrometheusServer {
     func query(_ promql: String, timeout: Duration = .seconds(60), until accept: ([Sample]) -> Bool) async throws -> [Sample] {
         var components = URLComponents(string: "http://127.0.0.1:\(port)/api/v1/query")!
         components.queryItems = [URLQueryItem(name: "query", value: promql)]
+        // URLComponents leaves `+` as is, which a form decoder (Prometheus's) reads as a space.
+        components.percentEncodedQuery = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
         let deadline = ContinuousClock.now + timeout
         var last: [Sample] = []
         while ContinuousClock.now < deadline {
             if let (data, _) = try? await URLSession.shared.data(from: components.url!),
-                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                let results = (object["data"] as? [String: Any])?["result"] as? [[String: Any]]
+                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
             {
+                if object["status"] as? String == "error" {
+                    throw QueryFailed(query: promql, error: "\(object["errorType"] ?? ""): \(object["error"] ?? "")")
+                }
+                let results = (object["data"] as? [String: Any])?["result"] as? [[String: Any]] ?? []
                 last = results.compactMap { result in
                     guard let labels = result["metric"] as? [String: String], let value = result["value"] as? [Any],
                         let text = value.last as? String, let number = Double(text)
@@ -100,5 +110,21 @@ final class PrometheusServer {
     struct QueryTimedOut: Error {
         let query: String
         let last: [String]
+    }
+
+    /// Prometheus refused the query (it does not parse, or cannot be evaluated).
+    struct QueryFailed: Error {
+        let query: String
+        let error: String
+    }
+
+    /// Every rule Prometheus has loaded, with its health and last error (`GET /api/v1/rules`).
+    func rules() async throws -> [(name: String, health: String, lastError: String)] {
+        let (data, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/api/v1/rules")!)
+        let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        let groups = (object?["data"] as? [String: Any])?["groups"] as? [[String: Any]] ?? []
+        return groups.flatMap { ($0["rules"] as? [[String: Any]]) ?? [] }.map { rule in
+            (rule["name"] as? String ?? "", rule["health"] as? String ?? "", rule["lastError"] as? String ?? "")
+        }
     }
 }

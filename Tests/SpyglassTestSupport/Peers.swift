@@ -1,7 +1,8 @@
 public import Foundation
 import Synchronization
 
-/// The programs the README's test command installs: promtool from Debian's `prometheus` package, and Python's
+/// The programs the README's test command installs: promtool from Debian's `prometheus` package, amtool from
+/// `prometheus-alertmanager`, and Python's
 /// `prometheus_client`, Arize Phoenix and oteltap in the repository's `.venv`.
 public enum Peers {
     public static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -16,6 +17,27 @@ public enum Peers {
     }
 
     /// Python in `.venv`, with `prometheus_client`.
+    /// A product of this package built beside the test binary: `swift build` puts every product in the same folder.
+    public static func builtExecutable(_ name: String) -> URL {
+        let testBinary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var directory = URL(fileURLWithPath: testBinary).deletingLastPathComponent()
+        while directory.path != "/" {
+            let candidate = directory.appendingPathComponent(name)
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return URL(fileURLWithPath: testBinary).deletingLastPathComponent().appendingPathComponent(name)
+    }
+
+    public static var amtool: String {
+        get throws {
+            for candidate in ["/usr/bin/amtool", "/usr/local/bin/amtool"] where FileManager.default.isExecutableFile(atPath: candidate) {
+                return candidate
+            }
+            throw PeerMissing(what: "amtool (Debian package prometheus-alertmanager); scripts/test.sh installs it")
+        }
+    }
+
     public static var python: String {
         get throws { try venvExecutable("python", package: "prometheus_client") }
     }
