@@ -24,7 +24,7 @@ enum GrafanaProvisioning {
             jsonData:
               derivedFields:
                 - name: trace_id
-                  matcherRegex: '"trace_id":"(\\\\w+)"'
+                  matcherRegex: '"trace_id":"(\\w+)"'
                   url: '$${__value.raw}'
                   datasourceUid: tempo
           - name: Tempo

@@ -59,6 +59,20 @@ import Yams
         }
     }
 
+    /// Grafana's Loki data source turns a log line's trace id into a link to Tempo: its pattern must find the id in
+    /// a Spyglass JSON line.
+    @Test func theLogToTraceLinkFindsTheTraceIDOfALogLine() throws {
+        let sources = try #require(try yaml("grafana/provisioning/datasources/datasources.yml")["datasources"] as? [[String: Any]])
+        #expect(sources.compactMap { $0["uid"] as? String } == ["prometheus", "loki", "tempo"])
+        let loki = try #require(sources.first { $0["uid"] as? String == "loki" })
+        let field = try #require(((loki["jsonData"] as? [String: Any])?["derivedFields"] as? [[String: Any]])?.first)
+        #expect(field["datasourceUid"] as? String == "tempo")
+        let pattern = try NSRegularExpression(pattern: try #require(field["matcherRegex"] as? String))
+        let line = #"{"timestamp":"2026-11-22T10:30:45.123456Z","level":"info","logger":"api","message":"request_completed","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","span_id":"00f067aa0ba902b7"}"#
+        let match = try #require(pattern.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)))
+        #expect(Range(match.range(at: 1), in: line).map { String(line[$0]) } == "4bf92f3577b34da6a3ce929d0e0e4736")
+    }
+
     @Test func theKubernetesManifestsFitTogether() throws {
         let objects = try documents("kubernetes/deployment.yaml")
         let deployment = try #require(objects.first { $0["kind"] as? String == "Deployment" })
