@@ -66,36 +66,72 @@ public struct ServiceLevelRules: Sendable {
                 }.joined(separator: " or ")
             }
             let objective = "\(MetricQuery.number(slo.objective * 100))% \(slo.indicatorDescription)"
-            alerts.append(.alerting(
-                "ErrorBudgetBurn", condition(Self.page), for: "2m",
-                labels: [("severity", "critical"), ("service", specification.service), ("slo", slo.name)],
-                annotations: [
-                    ("summary", "{{ $labels.job }} burns the error budget of SLO \(slo.name) fast"),
-                    ("description", "SLO \(slo.name) (\(objective) over \(period)): at this rate 2% of the budget goes within an hour or 5% within 6 hours."),
-                    ("runbook_url", "\(specification.alerts.runbookBaseURL)#errorbudgetburn"),
-                ]
+            func alert(_ name: String, _ expr: String, for duration: String, severity: String, summary: String, description: String) -> PrometheusRuleFile.Rule {
+                .alerting(
+                    name, expr, for: duration,
+                    labels: [("severity", severity), ("service", specification.service), ("slo", slo.name)],
+                    annotations: [("summary", summary), ("description", description), ("runbook_url", "\(specification.alerts.runbookBaseURL)#\(name.lowercased())")]
+                )
+            }
+            alerts.append(alert(
+                "ErrorBudgetBurn", condition(Self.page), for: "2m", severity: "critical",
+                summary: "{{ $labels.job }} burns the error budget of SLO \(slo.name) fast",
+                description: "SLO \(slo.name) (\(objective) over \(period)): at this rate 2% of the budget goes within an hour or 5% within 6 hours."
             ))
-            alerts.append(.alerting(
-                "ErrorBudgetBurnSlow", condition(Self.ticket), for: "15m",
-                labels: [("severity", "warning"), ("service", specification.service), ("slo", slo.name)],
-                annotations: [
-                    ("summary", "{{ $labels.job }} burns the error budget of SLO \(slo.name) steadily"),
-                    ("description", "SLO \(slo.name) (\(objective) over \(period)): at this rate 10% of the budget goes within a day or within 3 days."),
-                    ("runbook_url", "\(specification.alerts.runbookBaseURL)#errorbudgetburnslow"),
-                ]
+            alerts.append(alert(
+                "ErrorBudgetBurnSlow", condition(Self.ticket), for: "15m", severity: "warning",
+                summary: "{{ $labels.job }} burns the error budget of SLO \(slo.name) steadily",
+                description: "SLO \(slo.name) (\(objective) over \(period)): at this rate 10% of the budget goes within a day or within 3 days."
             ))
-            alerts.append(.alerting(
-                "SLIMissing", "absent(\(query.select(sliMetric(slo), suffix: sliSuffix(slo), endpoint)))", for: "10m",
-                labels: [("severity", "warning"), ("service", specification.service), ("slo", slo.name)],
-                annotations: [
-                    ("summary", "SLO \(slo.name) of \(specification.service) has no data"),
-                    ("description", "\(query.name(sliMetric(slo)))\(sliSuffix(slo)) has had no series for \(specification.service)\(slo.endpoint.map { " \($0)" } ?? "") for 10 minutes, so the SLO cannot be judged."),
-                    ("runbook_url", "\(specification.alerts.runbookBaseURL)#slimissing"),
-                ]
+            alerts.append(alert(
+                "SLIMissing", "absent(\(query.select(sliMetric(slo), suffix: sliSuffix(slo), endpoint)))", for: "10m", severity: "warning",
+                summary: "SLO \(slo.name) of \(specification.service) has no data",
+                description: "\(query.name(sliMetric(slo)))\(sliSuffix(slo)) has had no series for \(specification.service)\(slo.endpoint.map { " \($0)" } ?? "") for 10 minutes, so the SLO cannot be judged."
             ))
         }
         if !alerts.isEmpty { groups.append(.init(name: "slo-alerts", interval: nil, rules: alerts)) }
         return PrometheusRuleFile(groups: groups)
+    }
+
+    /// The runbook's sections for the SLO alerts; empty without SLOs.
+    public var runbook: String {
+        guard !specification.slos.isEmpty else { return "" }
+        let objectives = specification.slos.map { "`\($0.name)` (\(MetricQuery.number($0.objective * 100))% \($0.indicatorDescription) over \($0.periodDays)d)" }
+        return """
+
+            ## ErrorBudgetBurn
+
+            **Severity:** critical. **Fires after:** 2m. SLOs: \(objectives.joined(separator: ", ")).
+
+            > The error budget burns fast enough to be gone within days: 2% of it within an hour, or 5% within 6 hours.
+
+            First steps:
+
+            - `slo:sli_error:ratio_rate5m` and `_rate1h` by `slo`: which SLO, since when.
+            - The alerts that fire with it (`HighErrorRate`, `HighLatency`, `DependencyUnhealthy`) usually name the cause.
+            - `slo:error_budget_remaining:ratio`: how much of the period's budget is left.
+
+            ## ErrorBudgetBurnSlow
+
+            **Severity:** warning. **Fires after:** 15m.
+
+            > The error budget burns steadily: 10% of it within a day, or within 3 days. Not an emergency; a ticket.
+
+            First steps:
+
+            - The SLI's error ratio over the last days (`slo:sli_error:ratio_rate1d`, `_rate3d`): a regression after a deploy, or a slow dependency.
+
+            ## SLIMissing
+
+            **Severity:** warning. **Fires after:** 10m.
+
+            > An SLO's metric has no series, so the SLO cannot be judged: the service is not scraped, was renamed, or its route template changed.
+
+            First steps:
+
+            - Is the target up (`ServiceDown`)? Does `/metrics` still expose the metric and the `endpoint` the SLO names?
+
+            """
     }
 
     private func sliMetric(_ slo: ServiceLevelObjective) -> any DefinesMetric {

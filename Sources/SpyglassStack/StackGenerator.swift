@@ -27,7 +27,10 @@ public struct StackGenerator: Sendable {
             File(path: "prometheus/rules/alerts.yml", contents: alerts.ruleFile.yaml(header: header)),
             File(path: "prometheus/rules/slo.yml", contents: ServiceLevelRules(specification).ruleFile.yaml(header: header)),
             File(path: "alertmanager/alertmanager.yml", contents: AlertmanagerConfiguration(specification.routing).yaml(header: header)),
-            File(path: "runbooks.md", contents: "<!-- \(header.replacingOccurrences(of: "\n", with: " ")) -->\n" + alerts.runbook),
+            File(
+                path: "runbooks.md",
+                contents: "<!-- \(header.replacingOccurrences(of: "\n", with: " ")) -->\n" + alerts.runbook + ServiceLevelRules(specification).runbook
+            ),
             File(path: "grafana/provisioning/datasources/datasources.yml", contents: GrafanaProvisioning.dataSources(header: header)),
             File(path: "grafana/provisioning/dashboards/dashboards.yml", contents: GrafanaProvisioning.dashboards(header: header)),
             File(path: "docker-compose.observability.yml", contents: ComposeStack.compose(specification, header: header)),

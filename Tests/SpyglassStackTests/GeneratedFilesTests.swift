@@ -53,9 +53,11 @@ import Testing
         for alert in ServiceAlerts(specification).alerts {
             #expect(runbook.contains("\n## \(alert.name)\n"), "no runbook section for \(alert.name)")
         }
-        for rule in ServiceAlerts(specification).ruleFile.rules {
+        for rule in (ServiceAlerts(specification).ruleFile.rules + ServiceLevelRules(specification).ruleFile.rules) {
+            guard let name = rule.alert else { continue }
             #expect(rule.annotation("summary") != nil && rule.annotation("description") != nil)
-            #expect(rule.annotation("runbook_url") == "runbooks.md#\(rule.alert!.lowercased())")
+            #expect(rule.annotation("runbook_url") == "runbooks.md#\(name.lowercased())")
+            #expect(runbook.contains("\n## \(name)\n"), "runbook_url of \(name) points at no section")
             #expect(["critical", "warning"].contains(rule.label("severity")))
         }
     }
