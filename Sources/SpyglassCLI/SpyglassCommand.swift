@@ -4,13 +4,13 @@ import SpyglassCore
 import SpyglassGenAI
 import SpyglassStack
 
-/// `spyglass`: generates the observability stack of a service and checks its configuration.
+/// `spyglass`: generates the observability stack of a service, checks its configuration, reads its logs.
 @main
 struct SpyglassCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "spyglass",
-        abstract: "Generates a service's Prometheus rules, SLOs and Alertmanager configuration, and checks its Spyglass settings.",
-        subcommands: [Generate.self, Check.self]
+        abstract: "Generates a service's observability stack, checks its Spyglass settings, and reads its logs.",
+        subcommands: [Generate.self, Check.self, Logs.self]
     )
 }
 
