@@ -57,6 +57,7 @@ let package = Package(
             name: "SpyglassLogging",
             dependencies: [
                 "SpyglassCore",
+                "SpyglassStore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Instrumentation", package: "swift-distributed-tracing"),
             ],
@@ -74,7 +75,11 @@ let package = Package(
         ),
         .target(
             name: "SpyglassStore",
-            dependencies: ["SpyglassCore", .product(name: "Tracing", package: "swift-distributed-tracing")],
+            dependencies: [
+                "SpyglassCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
             swiftSettings: strictSettings
         ),
         .target(
@@ -213,6 +218,7 @@ let package = Package(
             name: "SpyglassLoggingTests",
             dependencies: [
                 "SpyglassLogging",
+                "SpyglassStore",
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 "SpyglassTestSupport",
                 .product(name: "OTel", package: "swift-otel"),

@@ -24,6 +24,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "SpyglassLogging", package: "spyglass"),
+                .product(name: "SpyglassStore", package: "spyglass"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/LoggingBenchmarks",

@@ -53,9 +53,11 @@ public enum Spyglass {
         guard !bootstrapped.load(ordering: .acquiring) else { throw BootstrapError.alreadyBootstrapped }
         let resolved = try configuration.applyingEnvironment(environment)
         let prices = try loadPrices(resolved.genAI, over: prices)
+        let logs = resolved.logging.storeLines > 0 ? LogStore(capacity: resolved.logging.storeLines, byteLimit: resolved.logging.storeBytes) : nil
         let backend = try LogBackend(
             configuration: resolved,
-            writer: .standardOutput(flushInterval: resolved.logging.flushInterval)
+            writer: .standardOutput(flushInterval: resolved.logging.flushInterval),
+            store: logs
         )
         let export = try OTLPExport.make(
             configuration: resolved,
@@ -101,6 +103,11 @@ public enum Spyglass {
         for reason in SpanDropCounter.Reason.allCases {
             metrics.observeCounter(StandardMetrics.spansDropped, labels: [reason.rawValue]) { Double(drops?.count(reason) ?? 0) }
         }
+        metrics.observeGauge(StandardMetrics.storeEntries, labels: ["spans"]) { Double(spans.count) }
+        metrics.observeCounter(StandardMetrics.storeEvicted, labels: ["spans"]) { Double(spans.evicted) }
+        metrics.observeGauge(StandardMetrics.storeEntries, labels: ["logs"]) { Double(logs?.count ?? 0) }
+        metrics.observeGauge(StandardMetrics.storeBytes, labels: ["logs"]) { Double(logs?.byteCount ?? 0) }
+        metrics.observeCounter(StandardMetrics.storeEvicted, labels: ["logs"]) { Double(logs?.evicted ?? 0) }
         MetricsSystem.bootstrap(SpyglassMetricsFactory(registry: metrics))
         let llm = LLMTelemetry(
             metrics: metrics,

@@ -23,6 +23,12 @@ public struct LoggingConfiguration: Sendable, Hashable {
     /// How long a written line may wait in the buffer before it reaches the file descriptor. Errors and
     /// critical lines are written at once. Default 100 ms.
     public var flushInterval: Duration
+    /// How many of the latest lines are kept in process for the built-in dashboard; 0 keeps none. Default 10,000,
+    /// as .NET Aspire's dashboard keeps. Environment: `SPYGLASS_STORE_LOG_LINES`.
+    public var storeLines: Int
+    /// The most bytes those lines may take; the oldest make room. Default 16 MiB.
+    /// Environment: `SPYGLASS_STORE_LOG_BYTES`.
+    public var storeBytes: Int
 
     /// Creates a logging configuration; every parameter has the documented default.
     public init(
@@ -33,7 +39,9 @@ public struct LoggingConfiguration: Sendable, Hashable {
         redaction: RedactionConfiguration = RedactionConfiguration(),
         sampling: LogSampling? = LogSampling(),
         maxValueBytes: Int = 8192,
-        flushInterval: Duration = .milliseconds(100)
+        flushInterval: Duration = .milliseconds(100),
+        storeLines: Int = 10_000,
+        storeBytes: Int = 16 * 1024 * 1024
     ) {
         self.level = level
         self.format = format
@@ -43,6 +51,8 @@ public struct LoggingConfiguration: Sendable, Hashable {
         self.sampling = sampling
         self.maxValueBytes = maxValueBytes
         self.flushInterval = flushInterval
+        self.storeLines = storeLines
+        self.storeBytes = storeBytes
     }
 
     /// The level a logger labelled `label` starts with.

@@ -99,6 +99,18 @@ public struct SpyglassConfiguration: Sendable, Hashable {
             }
             result.logging.maxValueBytes = bytes
         }
+        if let variable = reader.first("SPYGLASS_STORE_LOG_LINES") {
+            guard let lines = Int(variable.value.trimmingWhitespace()), lines >= 0 else {
+                throw variable.error(allowed: "a whole number of lines, 0 (keep none) or more")
+            }
+            result.logging.storeLines = lines
+        }
+        if let variable = reader.first("SPYGLASS_STORE_LOG_BYTES") {
+            guard let bytes = Int(variable.value.trimmingWhitespace()), bytes >= 4096 else {
+                throw variable.error(allowed: "a whole number of bytes, at least 4096")
+            }
+            result.logging.storeBytes = bytes
+        }
         if let variable = reader.first("SPYGLASS_LOG_REDACTION") {
             result.logging.redaction.isEnabled = try variable.boolean()
         }

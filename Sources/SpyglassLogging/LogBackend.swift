@@ -1,5 +1,6 @@
 public import Logging
 public import SpyglassCore
+public import SpyglassStore
 import Instrumentation
 
 /// The configured logging pipeline shared by every Spyglass log handler: level policy, sampling, redaction,
@@ -24,14 +25,19 @@ public final class LogBackend: Sendable {
     /// What the lines hide: credentials in messages and values, values under sensitive keys.
     public let redactor: Redactor
 
+    /// Where every line written is also kept, as JSON, for the built-in dashboard; `nil`: nowhere.
+    public let store: LogStore?
+
     private let sampler: LogSampler?
     private let format: any LineFormat
+    /// The store's JSON format when standard output gets the console format.
+    private let storeFormat: JSONLineFormat?
 
-    /// Builds the pipeline.
+    /// Builds the pipeline; `store` also keeps every line written (as JSON, redacted as written).
     ///
     /// - Throws: ``ConfigurationError`` when a redaction pattern is not a valid regular expression or the value
     ///   limit is below 64 bytes.
-    public init(configuration: SpyglassConfiguration, writer: LogWriter) throws(ConfigurationError) {
+    public init(configuration: SpyglassConfiguration, writer: LogWriter, store: LogStore? = nil) throws(ConfigurationError) {
         let logging = configuration.logging
         guard logging.maxValueBytes >= 64 else {
             throw ConfigurationError(
@@ -46,11 +52,14 @@ public final class LogBackend: Sendable {
         redactor = try Redactor(logging.redaction)
         let policy = TextPolicy(redactor: redactor, maxValueBytes: logging.maxValueBytes)
         sampler = logging.sampling.map(LogSampler.init)
+        self.store = store
         switch logging.format {
         case .json:
             format = JSONLineFormat(configuration: configuration, policy: policy)
+            storeFormat = nil
         case .console:
             format = ConsoleLineFormat(policy: policy, colour: writer.isTerminal, includeSource: logging.includeSource)
+            storeFormat = store.map { _ in JSONLineFormat(configuration: configuration, policy: policy) }
         }
     }
 
@@ -93,8 +102,27 @@ public final class LogBackend: Sendable {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1024) { storage in
             var line = LineBuffer(initialStorage: storage)
             format.write(record, into: &line)
+            if let store, storeFormat == nil { keep(line.bytes, of: record, in: store) }
             line.append(UInt8(ascii: "\n"))
             writer.write(line: line.bytes, urgent: event.level >= .error)
         }
+        if let store, let storeFormat {
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1024) { storage in
+                var line = LineBuffer(initialStorage: storage)
+                storeFormat.write(record, into: &line)
+                keep(line.bytes, of: record, in: store)
+            }
+        }
+    }
+
+    private func keep(_ line: UnsafeRawBufferPointer, of record: LogRecord, in store: LogStore) {
+        store.append(
+            line: line,
+            timestampNanoseconds: record.timestamp.nanosecondsSinceEpoch,
+            level: record.level,
+            traceIDHigh: record.span?.traceIDHigh ?? 0,
+            traceIDLow: record.span?.traceIDLow ?? 0,
+            requestID: record.context?.requestID
+        )
     }
 }

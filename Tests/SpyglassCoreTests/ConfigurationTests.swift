@@ -23,6 +23,15 @@ import Testing
         #expect(configuration.genAI == GenAIConfiguration(pricesFile: nil, capturesContent: false, contentCharacterLimit: 2_000, budgets: []))
     }
 
+    @Test func theLogStoreIsSizedFromTheEnvironment() throws {
+        #expect(SpyglassConfiguration().logging.storeLines == 10_000 && SpyglassConfiguration().logging.storeBytes == 16 * 1024 * 1024)
+        let configuration = try SpyglassConfiguration().applyingEnvironment(["SPYGLASS_STORE_LOG_LINES": "0", "SPYGLASS_STORE_LOG_BYTES": "65536"])
+        #expect(configuration.logging.storeLines == 0 && configuration.logging.storeBytes == 65536)
+        #expect(throws: ConfigurationError(variable: "SPYGLASS_STORE_LOG_BYTES", value: "100", allowed: "a whole number of bytes, at least 4096")) {
+            try SpyglassConfiguration().applyingEnvironment(["SPYGLASS_STORE_LOG_BYTES": "100"])
+        }
+    }
+
     @Test func genAISettingsComeFromTheEnvironment() throws {
         let configuration = try SpyglassConfiguration().applyingEnvironment([
             "SPYGLASS_LLM_PRICES": " /etc/prices.json ",

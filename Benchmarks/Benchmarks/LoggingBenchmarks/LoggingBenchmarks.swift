@@ -2,6 +2,7 @@ import Benchmark
 import Logging
 import SpyglassCore
 import SpyglassLogging
+import SpyglassStore
 
 #if canImport(Glibc)
 import Glibc
@@ -28,14 +29,17 @@ struct StdioStream: TextOutputStream, @unchecked Sendable {
     }
 }
 
-func makeBackend(redaction: Bool) -> LogBackend {
+func makeBackend(redaction: Bool, store: LogStore? = nil) -> LogBackend {
     var configuration = SpyglassConfiguration(serviceName: "bench", environment: "production", version: "1.0.0")
     configuration.logging.sampling = nil  // every call must produce a line
     configuration.logging.redaction.isEnabled = redaction
-    return try! LogBackend(configuration: configuration, writer: LogWriter(fileDescriptor: devNull))
+    return try! LogBackend(configuration: configuration, writer: LogWriter(fileDescriptor: devNull), store: store)
 }
 
 let spyglassBackend = makeBackend(redaction: true)
+/// What `Spyglass.bootstrap` installs: every line also kept in the dashboard's store (10,000 lines, 16 MiB).
+let storingBackend = makeBackend(redaction: true, store: LogStore())
+let storingLogger = Logger(label: "api") { storingBackend.makeHandler(label: $0, metadataProvider: nil) }
 let unredactedBackend = makeBackend(redaction: false)
 /// A handler that accepts every event and discards it: the cost of the call itself (building the metadata
 /// dictionary, swift-log's dispatch), which every handler pays before doing any work.
@@ -78,6 +82,9 @@ let benchmarks: @Sendable () -> Void = {
 
     Benchmark("info + 5 metadata: Spyglass JSON") { benchmark in
         for _ in benchmark.scaledIterations { logRequestCompleted(spyglassLogger) }
+    }
+    Benchmark("info + 5 metadata: Spyglass JSON, kept in the dashboard's store") { benchmark in
+        for _ in benchmark.scaledIterations { logRequestCompleted(storingLogger) }
     }
     Benchmark("info + 5 metadata: Spyglass JSON, redaction off") { benchmark in
         for _ in benchmark.scaledIterations { logRequestCompleted(unredactedLogger) }

@@ -135,6 +135,16 @@ public enum StandardMetrics {
         labels: ["reason"]
     )
 
+    public static let storeEntries = GaugeDefinition(
+        "spyglass_store_entries", help: "Spans and log lines kept in process for the built-in dashboard, by store.", labels: ["store"]
+    )
+    public static let storeBytes = GaugeDefinition(
+        "spyglass_store_bytes", help: "What the kept log lines take, in bytes (lines and entry overhead), by store.", unit: "bytes", labels: ["store"]
+    )
+    public static let storeEvicted = CounterDefinition(
+        "spyglass_store_evicted_total", help: "Spans and log lines dropped from a full store to make room, by store.", labels: ["store"]
+    )
+
     /// Every definition above, in the order listed.
     public static let all: [any DefinesMetric] = [
         httpRequests, httpRequestDuration, httpRequestSize, httpResponseSize, httpRequestsInProgress,
@@ -144,6 +154,6 @@ public enum StandardMetrics {
         dbQueries, dbQueryDuration, cacheHits, cacheMisses,
         healthCheckStatus, healthCheckDuration,
         processResidentMemory, processVirtualMemory, processCPUSeconds, processOpenFDs, processMaxFDs, processStartTime, appInfo,
-        seriesRejected, registrationsRejected, logEventsDropped, spansDropped,
+        seriesRejected, registrationsRejected, logEventsDropped, spansDropped, storeEntries, storeBytes, storeEvicted,
     ]
 }
