@@ -185,6 +185,7 @@ let package = Package(
                 "SpyglassCore",
                 "SpyglassGenAI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),

@@ -1,11 +1,11 @@
 import Foundation
+import Logging
+import SpyglassCore
 
 /// Which JSON log lines `spyglass logs` shows.
 struct LogLineFilter {
-    static let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
-
     /// The least severe level shown; `nil`: all.
-    var minimumLevel: Int?
+    var minimumLevel: Logger.Level?
     /// A logger label: it and the labels under it (`api` takes `api.jobs`).
     var logger: String?
     var traceID: String?
@@ -25,7 +25,7 @@ struct LogLineFilter {
         guard readsFields else { return true }
         guard let fields else { return false }
         if let minimumLevel {
-            guard let level = (fields["level"] as? String).flatMap({ Self.levels.firstIndex(of: $0.lowercased()) }), level >= minimumLevel else { return false }
+            guard let level = (fields["level"] as? String).flatMap({ Logger.Level(name: $0) }), level >= minimumLevel else { return false }
         }
         if let logger {
             guard let label = fields["logger"] as? String, label == logger || label.hasPrefix(logger + ".") else { return false }

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import Logging
+import SpyglassCore
 
 struct Logs: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -43,8 +45,8 @@ struct Logs: ParsableCommand {
     var color = "auto"
 
     func validate() throws {
-        if let level, !LogLineFilter.levels.contains(level.lowercased()) {
-            throw ValidationError("--level \(level) is not one of \(LogLineFilter.levels.joined(separator: ", "))")
+        if let level, Logger.Level(name: level) == nil {
+            throw ValidationError("--level \(level) is not one of \(Logger.Level.allowedNames)")
         }
         for (name, value) in [("--since", since), ("--until", until)] {
             if let value, LogLineFilter.parseTime(value) == nil {
@@ -56,7 +58,7 @@ struct Logs: ParsableCommand {
 
     func run() throws {
         let filter = LogLineFilter(
-            minimumLevel: level.flatMap { LogLineFilter.levels.firstIndex(of: $0.lowercased()) },
+            minimumLevel: level.flatMap { Logger.Level(name: $0) },
             logger: logger,
             traceID: traceID,
             requestID: requestID,

@@ -66,5 +66,6 @@ extension Logger.Level {
         }
     }
 
-    static let allowedNames = "trace, debug, info, notice, warning, error, critical"
+    /// The level names, for messages saying what is allowed.
+    public static let allowedNames = "trace, debug, info, notice, warning, error, critical"
 }

@@ -61,7 +61,7 @@ public final class ExternalCallTelemetry: Sendable {
             "provider": "\(provider)",
             "operation": "\(operation)",
             "success": .stringConvertible(error == nil),
-            "duration_ms": .stringConvertible((elapsed / .milliseconds(1) * 100).rounded() / 100),
+            "duration_ms": .stringConvertible(elapsed.logMilliseconds),
         ])
     }
 }

@@ -84,7 +84,7 @@ public final class JobTelemetry: Sendable {
                 metadata: [
                     "job_type": "\(job.type)",
                     "status": "\(outcome.rawValue)",
-                    "duration_ms": .stringConvertible((elapsed / .milliseconds(1) * 100).rounded() / 100),
+                    "duration_ms": .stringConvertible(elapsed.logMilliseconds),
                 ]
             )
         }

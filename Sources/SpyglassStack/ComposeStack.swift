@@ -4,7 +4,7 @@
 enum ComposeStack {
     static func compose(_ specification: StackSpecification, header: String) -> String {
         """
-        \(GrafanaProvisioning.comment(header))
+        \(YAMLOutput.comment(header))
         #
         # docker compose -f docker-compose.observability.yml up -d      # Prometheus :9090, Alertmanager :9093, Grafana :3000, Loki :3100, Tempo :3200
         # Run the service on the host with its log lines in ./logs and its spans sent to Tempo:
@@ -76,7 +76,7 @@ enum ComposeStack {
 
     static func loki(header: String) -> String {
         """
-        \(GrafanaProvisioning.comment(header))
+        \(YAMLOutput.comment(header))
         # One process, files on local disk, 7 days of logs: the compose stack's Loki.
         auth_enabled: false
         server:
@@ -109,7 +109,7 @@ enum ComposeStack {
 
     static func promtail(_ specification: StackSpecification, header: String) -> String {
         """
-        \(GrafanaProvisioning.comment(header))
+        \(YAMLOutput.comment(header))
         # Reads the service's JSON log lines (Spyglass's stdout) from /var/log/spyglass/*.log and ships them to Loki,
         # with level, logger and service as labels and trace_id/request_id as structured metadata, so a line can be
         # found by its trace without a label per trace.
@@ -152,7 +152,7 @@ enum ComposeStack {
 
     static func tempo(header: String) -> String {
         """
-        \(GrafanaProvisioning.comment(header))
+        \(YAMLOutput.comment(header))
         # Tempo receiving OTLP over gRPC (4317) and HTTP (4318), traces on local disk for 48 hours.
         server:
           http_listen_port: 3200
@@ -180,7 +180,7 @@ enum ComposeStack {
 
     static func collector(header: String) -> String {
         """
-        \(GrafanaProvisioning.comment(header))
+        \(YAMLOutput.comment(header))
         # The OpenTelemetry Collector (profile collector): OTLP in; traces to Tempo, logs to Loki's OTLP endpoint,
         # metrics to Prometheus's remote-write receiver.
         receivers:

@@ -3,7 +3,7 @@
 enum GrafanaProvisioning {
     static func dataSources(header: String) -> String {
         """
-        \(comment(header))
+        \(YAMLOutput.comment(header))
         apiVersion: 1
         datasources:
           - name: Prometheus
@@ -44,7 +44,7 @@ enum GrafanaProvisioning {
 
     static func dashboards(header: String) -> String {
         """
-        \(comment(header))
+        \(YAMLOutput.comment(header))
         apiVersion: 1
         providers:
           - name: spyglass
@@ -56,9 +56,5 @@ enum GrafanaProvisioning {
               path: /var/lib/grafana/dashboards
 
         """
-    }
-
-    static func comment(_ header: String) -> String {
-        header.split(separator: "\n", omittingEmptySubsequences: false).map { "# \($0)" }.joined(separator: "\n")
     }
 }

@@ -6,7 +6,7 @@ enum KubernetesManifests {
         let service = specification.service
         let port = specification.target.split(separator: ":").last.map(String.init) ?? "8080"
         return """
-        \(GrafanaProvisioning.comment(header))
+        \(YAMLOutput.comment(header))
         apiVersion: apps/v1
         kind: Deployment
         metadata:
@@ -70,7 +70,7 @@ enum KubernetesManifests {
 
     static func serviceMonitor(_ specification: StackSpecification, header: String) -> String {
         """
-        \(GrafanaProvisioning.comment(header))
+        \(YAMLOutput.comment(header))
         # For clusters running the prometheus-operator; without it, the pod annotations of deployment.yaml serve.
         apiVersion: monitoring.coreos.com/v1
         kind: ServiceMonitor
@@ -113,7 +113,7 @@ enum KubernetesManifests {
 
     static func kustomization(header: String) -> String {
         """
-        \(GrafanaProvisioning.comment(header))
+        \(YAMLOutput.comment(header))
         apiVersion: kustomize.config.k8s.io/v1beta1
         kind: Kustomization
         resources:

@@ -28,6 +28,15 @@ struct MetricQuery: Sendable {
         return "\(name(metric))\(suffix){\(all.joined(separator: ","))}"
     }
 
+    /// The per-second rate of `metric`'s series matching `failed`, summed by `labels`, or 0 where the metric has
+    /// series but none failed: a series either way, so a ratio over it reads 0, not "no data". `matchers` narrow
+    /// both sides (an SLO's endpoint).
+    func failures(_ metric: CounterDefinition, _ failed: String, by labels: String, window: String, _ matchers: String...) -> String {
+        let all = "sum by (\(labels)) (rate(\(select(metric, matchers.joined(separator: ",")))[\(window)]))"
+        let bad = "sum by (\(labels)) (rate(\(select(metric, ([failed] + matchers).filter { !$0.isEmpty }.joined(separator: ",")))[\(window)]))"
+        return "(\(bad) or \(all) * 0)"
+    }
+
     /// A PromQL string literal.
     static func quoted(_ text: String) -> String {
         "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""

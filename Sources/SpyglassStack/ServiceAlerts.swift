@@ -49,10 +49,7 @@ public struct ServiceAlerts: Sendable {
         let hits = StandardMetrics.cacheHits
         let misses = StandardMetrics.cacheMisses
         let costPerHour = { (window: String) in "sum by (job) (rate(\(query.select(cost))[\(window)])) * 3600" }
-        // The rate of the failed ones, or 0 where there are calls but none failed: a series either way.
-        let failures = { (metric: CounterDefinition, failed: String, by: String) in
-            "(sum by (\(by)) (rate(\(query.select(metric, failed))[5m])) or sum by (\(by)) (rate(\(query.select(metric))[5m])) * 0)"
-        }
+        let failures = { (metric: CounterDefinition, failed: String, by: String) in query.failures(metric, failed, by: by, window: "5m") }
         alerts = [
             Alert(
                 name: "HighErrorRate", severity: "critical",

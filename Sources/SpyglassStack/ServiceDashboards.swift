@@ -14,9 +14,8 @@ public struct ServiceDashboards: Sendable {
                 ("histogram_quantile(\(quantile), sum by (\(labels), le) (rate(\(q.select(metric, suffix: "_bucket"))[\(rate)])))", "p\(Int(quantile * 100)) \(legend)")
             }
         }
-        /// The rate of `metric`'s series matching `failed`, or 0 where it has series but none failed.
         func failures(_ metric: CounterDefinition, _ failed: String, by labels: String) -> String {
-            "(sum by (\(labels)) (rate(\(q.select(metric, failed))[\(rate)])) or sum by (\(labels)) (rate(\(q.select(metric))[\(rate)])) * 0)"
+            q.failures(metric, failed, by: labels, window: rate)
         }
         typealias Spec = DashboardBuilder.PanelSpec
         let http = StandardMetrics.httpRequests

@@ -153,9 +153,7 @@ public struct ServiceLevelRules: Sendable {
         switch slo.indicator {
         case .availability:
             let requests = StandardMetrics.httpRequests
-            let all = "sum by (job) (rate(\(query.select(requests, endpoint))[\(window)]))"
-            // 0 rather than nothing when no request failed.
-            return "(sum by (job) (rate(\(query.select(requests, "status=~\"5..\"", endpoint))[\(window)])) or \(all) * 0) / \(all)"
+            return "\(query.failures(requests, "status=~\"5..\"", by: "job", window: window, endpoint)) / sum by (job) (rate(\(query.select(requests, endpoint))[\(window)]))"
         case .latency(let threshold):
             let duration = StandardMetrics.httpRequestDuration
             let bucket = query.select(duration, suffix: "_bucket", endpoint, "le=\(MetricQuery.quoted(HistogramBuckets.label(for: threshold)))")

@@ -98,14 +98,11 @@ private struct SpecReader {
             throw fail(path(parent, key), node, "must be a number: \(meaning)")
         }
         guard allowed.contains(value) else {
-            throw fail(path(parent, key), node, "\(Self.format(value)) is out of range: \(meaning), \(Self.format(allowed.lowerBound)) to \(Self.format(allowed.upperBound))")
+            throw fail(path(parent, key), node, "\(MetricQuery.number(value)) is out of range: \(meaning), \(MetricQuery.number(allowed.lowerBound)) to \(MetricQuery.number(allowed.upperBound))")
         }
         return value
     }
 
-    static func format(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
-    }
 
     func thresholds(_ node: Node) throws(StackSpecificationError) -> AlertThresholds {
         let keys = [
@@ -165,7 +162,7 @@ private struct SpecReader {
                 guard bounds.contains(threshold) else {
                     throw fail(
                         "\(field).threshold_seconds", fields["threshold_seconds"],
-                        "\(Self.format(threshold)) is not a bucket bound of \(StandardMetrics.httpRequestDuration.name); allowed: \(bounds.map(Self.format).joined(separator: ", "))"
+                        "\(MetricQuery.number(threshold)) is not a bucket bound of \(StandardMetrics.httpRequestDuration.name); allowed: \(bounds.map(MetricQuery.number).joined(separator: ", "))"
                     )
                 }
                 indicator = .latency(thresholdSeconds: threshold)

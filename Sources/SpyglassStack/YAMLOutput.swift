@@ -38,6 +38,11 @@ enum YAMLOutput {
         encoder.options.allowUnicode = true
         // Encoding plain value types into YAML cannot fail.
         let body = (try? encoder.encode(value)) ?? ""
-        return header.split(separator: "\n", omittingEmptySubsequences: false).map { "# \($0)" }.joined(separator: "\n") + "\n" + body
+        return comment(header) + "\n" + body
+    }
+
+    /// `header` as YAML comment lines.
+    static func comment(_ header: String) -> String {
+        header.split(separator: "\n", omittingEmptySubsequences: false).map { "# \($0)" }.joined(separator: "\n")
     }
 }
