@@ -113,6 +113,7 @@ let package = Package(
             dependencies: [
                 "SpyglassCore",
                 "SpyglassMetrics",
+                "SpyglassStore",
                 "SpyglassTracing",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
@@ -142,11 +143,19 @@ let package = Package(
                 "SpyglassCore",
                 "SpyglassMetrics",
                 "SpyglassHealth",
+                "SpyglassStore",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            // The dashboard's page, script and styles, compiled into the binary: nothing is fetched from elsewhere.
+            resources: [
+                .embedInCode("Dashboard/Assets/index.html"),
+                .embedInCode("Dashboard/Assets/app.js"),
+                .embedInCode("Dashboard/Assets/app.css"),
             ],
             swiftSettings: strictSettings
         ),

@@ -90,6 +90,23 @@ let package = Package(
             path: "Benchmarks/GenAIBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "DashboardBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "SpyglassCore", package: "spyglass"),
+                .product(name: "SpyglassHealth", package: "spyglass"),
+                .product(name: "SpyglassHummingbird", package: "spyglass"),
+                .product(name: "SpyglassLogging", package: "spyglass"),
+                .product(name: "SpyglassMetrics", package: "spyglass"),
+                .product(name: "SpyglassStore", package: "spyglass"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
+            path: "Benchmarks/DashboardBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
         // A plain server for wrk (Benchmarks/http-overhead.sh), not a package-benchmark target.
         .executableTarget(
             name: "HTTPOverhead",

@@ -8,14 +8,15 @@ cd "$(dirname "$0")/.."
 # configuration; Python's prometheus_client (in .venv) parses the exposition; Arize Phoenix (in .venv)
 # receives the demo's spans over OTLP/HTTP and OTLP/gRPC; oteltap (in .venv) receives its OTLP logs and metrics;
 # PostgreSQL and Redis servers (Debian packages postgresql, redis-server; started by the tests on their own ports,
-# not as system services) are what the health checks check.
+# not as system services) are what the health checks check; headless Chromium (Debian package chromium) loads the
+# built-in dashboard.
 install_peers() {
     command -v swift >/dev/null || { echo "swift is not on PATH" >&2; exit 1; }
-    if ! command -v promtool >/dev/null || ! command -v amtool >/dev/null || [ ! -x /usr/bin/redis-server ] || ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+    if ! command -v promtool >/dev/null || ! command -v amtool >/dev/null || ! command -v chromium >/dev/null || [ ! -x /usr/bin/redis-server ] || ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
         local sudo=""
         [ "$(id -u)" -eq 0 ] || sudo="sudo"
         $sudo apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends prometheus prometheus-alertmanager postgresql redis-server >/dev/null
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends prometheus prometheus-alertmanager postgresql redis-server chromium >/dev/null
     fi
     [ -x .venv/bin/pip ] || python3 -m venv .venv
     .venv/bin/python -c "import prometheus_client" 2>/dev/null || .venv/bin/pip install --quiet prometheus_client

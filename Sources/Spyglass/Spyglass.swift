@@ -54,10 +54,12 @@ public enum Spyglass {
         let resolved = try configuration.applyingEnvironment(environment)
         let prices = try loadPrices(resolved.genAI, over: prices)
         let logs = resolved.logging.storeLines > 0 ? LogStore(capacity: resolved.logging.storeLines, byteLimit: resolved.logging.storeBytes) : nil
+        let errors = ErrorGroups()
         let backend = try LogBackend(
             configuration: resolved,
             writer: .standardOutput(flushInterval: resolved.logging.flushInterval),
-            store: logs
+            store: logs,
+            errors: errors
         )
         let export = try OTLPExport.make(
             configuration: resolved,
@@ -67,7 +69,7 @@ public enum Spyglass {
         guard bootstrapped.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else {
             throw BootstrapError.alreadyBootstrapped
         }
-        let spans = SpanStore(capacity: resolved.tracing.storeCapacity)
+        let spans = SpanStore(capacity: resolved.tracing.storeSpans, byteLimit: resolved.tracing.storeBytes)
         if let exporter = export?.tracer {
             InstrumentationSystem.bootstrap(SpyglassTracer(store: spans, exportingThrough: exporter, redactor: backend.redactor))
         } else if resolved.tracing.isEnabled {
@@ -104,6 +106,7 @@ public enum Spyglass {
             metrics.observeCounter(StandardMetrics.spansDropped, labels: [reason.rawValue]) { Double(drops?.count(reason) ?? 0) }
         }
         metrics.observeGauge(StandardMetrics.storeEntries, labels: ["spans"]) { Double(spans.count) }
+        metrics.observeGauge(StandardMetrics.storeBytes, labels: ["spans"]) { Double(spans.byteCount) }
         metrics.observeCounter(StandardMetrics.storeEvicted, labels: ["spans"]) { Double(spans.evicted) }
         metrics.observeGauge(StandardMetrics.storeEntries, labels: ["logs"]) { Double(logs?.count ?? 0) }
         metrics.observeGauge(StandardMetrics.storeBytes, labels: ["logs"]) { Double(logs?.byteCount ?? 0) }
@@ -115,17 +118,37 @@ public enum Spyglass {
             budgets: resolved.genAI.budgets,
             capture: ContentCapture(resolved.genAI, redactor: backend.redactor)
         )
+        let health = HealthMonitor(service: resolved.serviceName, version: resolved.version, metrics: metrics, shutdownDelay: resolved.shutdownDelay)
+        let jobs = JobTelemetry(metrics: metrics)
+        let dashboard = resolved.dashboard.isEnabled(environment: resolved.environment)
+            ? Dashboard(
+                token: resolved.dashboard.token ?? Dashboard.makeToken(),
+                tokenWasGenerated: resolved.dashboard.token == nil,
+                service: resolved.serviceName,
+                version: resolved.version,
+                environment: resolved.environment,
+                spans: spans,
+                logs: logs,
+                errors: errors,
+                jobs: jobs.history,
+                metrics: MetricHistory(),
+                health: health,
+                redactor: backend.redactor,
+                sampleInterval: resolved.dashboard.sampleInterval
+            )
+            : nil
         return SpyglassService(
             configuration: resolved,
             logging: backend,
             metrics: metrics,
             spans: spans,
-            health: HealthMonitor(service: resolved.serviceName, version: resolved.version, metrics: metrics, shutdownDelay: resolved.shutdownDelay),
+            health: health,
             systemInfo: SystemInfo(service: resolved.serviceName, version: resolved.version, environment: resolved.environment),
             llm: llm,
             agents: AgentTelemetry(metrics: metrics),
-            jobs: JobTelemetry(metrics: metrics),
+            jobs: jobs,
             externalCalls: ExternalCallTelemetry(metrics: metrics),
+            dashboard: dashboard,
             exporters: export?.services ?? []
         )
     }

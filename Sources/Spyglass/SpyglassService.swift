@@ -35,6 +35,9 @@ public struct SpyglassService: Service {
     public let jobs: JobTelemetry
     /// Calls to third-party APIs: `external_api_calls_total`, `external_api_duration_seconds`.
     public let externalCalls: ExternalCallTelemetry
+    /// The built-in dashboard, `nil` when it is off (``DashboardConfiguration``): serve it with
+    /// `router.addDashboard(dashboard)`. The service samples its charts while it runs.
+    public let dashboard: Dashboard?
     /// swift-otel's processors and exporters, one per exported signal.
     private let exporters: [any Service]
 
@@ -49,6 +52,7 @@ public struct SpyglassService: Service {
         agents: AgentTelemetry,
         jobs: JobTelemetry,
         externalCalls: ExternalCallTelemetry,
+        dashboard: Dashboard?,
         exporters: [any Service]
     ) {
         self.configuration = configuration
@@ -61,6 +65,7 @@ public struct SpyglassService: Service {
         self.agents = agents
         self.jobs = jobs
         self.externalCalls = externalCalls
+        self.dashboard = dashboard
         self.exporters = exporters
     }
 
@@ -71,6 +76,10 @@ public struct SpyglassService: Service {
         try await withThrowingTaskGroup(of: Void.self) { group in
             // Graceful shutdown reaches the exporters' own service groups through the task, as it reaches this one.
             for exporter in exporters { group.addTask { try await exporter.run() } }
+            if let dashboard {
+                let sampler = DashboardSampler(registry: metrics, history: dashboard.metrics, interval: dashboard.sampleInterval)
+                group.addTask { try await sampler.run() }
+            }
             try? await gracefulShutdown()
             try await group.waitForAll()
         }

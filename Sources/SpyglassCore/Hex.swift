@@ -26,4 +26,18 @@ package enum Hex {
             value >>= 4
         }
     }
+
+    /// A trace id's halves from its 32 hex digits (either case); `nil` for anything else.
+    package static func traceID(_ text: some StringProtocol) -> (high: UInt64, low: UInt64)? {
+        guard text.utf8.count == 32, text.utf8.allSatisfy({ $0.isHexDigit }) else { return nil }
+        guard let high = UInt64(text.prefix(16), radix: 16), let low = UInt64(text.suffix(16), radix: 16) else { return nil }
+        return (high, low)
+    }
+}
+
+extension UInt8 {
+    fileprivate var isHexDigit: Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(self)
+            || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(self)
+    }
 }

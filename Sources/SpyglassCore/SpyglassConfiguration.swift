@@ -32,6 +32,8 @@ public struct SpyglassConfiguration: Sendable, Hashable {
     public var otlp: OTLPConfiguration?
     /// LLM prices, content capture and cost budgets. See ``GenAIConfiguration``.
     public var genAI: GenAIConfiguration
+    /// The built-in dashboard at `/spyglass`. See ``DashboardConfiguration``.
+    public var dashboard: DashboardConfiguration
     /// How long readiness answers 503, once graceful shutdown begins, before the application stops accepting
     /// requests: the time a load balancer needs to stop sending them. Default none.
     /// Environment: `SPYGLASS_SHUTDOWN_DELAY_MS` (milliseconds).
@@ -47,6 +49,7 @@ public struct SpyglassConfiguration: Sendable, Hashable {
         tracing: TracingConfiguration = TracingConfiguration(),
         otlp: OTLPConfiguration? = nil,
         genAI: GenAIConfiguration = GenAIConfiguration(),
+        dashboard: DashboardConfiguration = DashboardConfiguration(),
         shutdownDelay: Duration = .zero
     ) {
         self.serviceName = serviceName
@@ -57,6 +60,7 @@ public struct SpyglassConfiguration: Sendable, Hashable {
         self.tracing = tracing
         self.otlp = otlp
         self.genAI = genAI
+        self.dashboard = dashboard
         self.shutdownDelay = shutdownDelay
     }
 
@@ -139,6 +143,18 @@ public struct SpyglassConfiguration: Sendable, Hashable {
         if let variable = reader.first("OTEL_TRACES_SAMPLER") {
             result.tracing.sampler = try TraceSampler.parse(name: variable.value, argument: reader.first("OTEL_TRACES_SAMPLER_ARG")?.value)
         }
+        if let variable = reader.first("SPYGLASS_STORE_SPANS") {
+            guard let spans = Int(variable.value.trimmingWhitespace()), spans >= 1 else {
+                throw variable.error(allowed: "a whole number of spans, at least 1")
+            }
+            result.tracing.storeSpans = spans
+        }
+        if let variable = reader.first("SPYGLASS_STORE_SPAN_BYTES") {
+            guard let bytes = Int(variable.value.trimmingWhitespace()), bytes >= 4096 else {
+                throw variable.error(allowed: "a whole number of bytes, at least 4096")
+            }
+            result.tracing.storeBytes = bytes
+        }
         if let variable = reader.first("SPYGLASS_SHUTDOWN_DELAY_MS") {
             guard let milliseconds = Int(variable.value.trimmingWhitespace()), milliseconds >= 0 else {
                 throw variable.error(allowed: "a whole number of milliseconds, 0 or more")
@@ -159,6 +175,27 @@ public struct SpyglassConfiguration: Sendable, Hashable {
         }
         if let variable = reader.first("SPYGLASS_LLM_BUDGETS") {
             result.genAI.budgets = try LLMCostBudget.parse(variable.value, variable: variable.name)
+        }
+        if let variable = reader.first("SPYGLASS_DASHBOARD") {
+            switch variable.value.trimmingWhitespace().lowercased() {
+            case "on": result.dashboard.mode = .on
+            case "off": result.dashboard.mode = .off
+            default: throw variable.error(allowed: "on or off")
+            }
+        }
+        if let variable = reader.first("SPYGLASS_DASHBOARD_TOKEN") {
+            let token = variable.value.trimmingWhitespace()
+            guard token.count >= DashboardConfiguration.shortestToken else {
+                throw ConfigurationError(
+                    variable: variable.name, value: "(\(token.count) characters)",
+                    allowed: "a token of at least \(DashboardConfiguration.shortestToken) characters")
+            }
+            result.dashboard.token = token
+        }
+        if result.dashboard.mode == .on, result.dashboard.token == nil, result.environment != "development" {
+            throw ConfigurationError(
+                variable: "SPYGLASS_DASHBOARD", value: "on",
+                allowed: "on outside development only with SPYGLASS_DASHBOARD_TOKEN set (the dashboard shows logs and traces)")
         }
         result.otlp = try Self.applyingOTLPEnvironment(reader, over: otlp)
         return result

@@ -70,7 +70,7 @@ struct SpyglassDemo: AsyncParsableCommand {
         // First, so every request gets its id, span, metrics and access log line; probes and scrapes are not traffic.
         router.add(middleware: SpyglassMiddleware(
             metrics: spyglass.metrics,
-            configuration: HTTPInstrumentationConfiguration(excludedPaths: ["/metrics", "/health*", "/livez", "/readyz", "/monitoring/*"])
+            configuration: HTTPInstrumentationConfiguration(excludedPaths: ["/metrics", "/spyglass*", "/health*", "/livez", "/readyz", "/monitoring/*"])
         ))
         let token = environment["SPYGLASS_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         router.addMetricsEndpoint(spyglass.metrics, authorization: token.map { .bearer(token: $0) })
@@ -78,6 +78,7 @@ struct SpyglassDemo: AsyncParsableCommand {
         let details: HealthDetailsAccess = token.map { .credential(.bearer(token: $0)) }
             ?? (spyglass.configuration.environment == "development" ? .visible : .hidden)
         router.addHealthEndpoints(spyglass.health, details: details, info: spyglass.systemInfo)
+        if let dashboard = spyglass.dashboard { router.addDashboard(dashboard) }
         router.get("/v1/echo/{word}") { _, context in
             let word = try context.parameters.require("word")
             logger.info("echo_requested", metadata: ["word": "\(word)"])
@@ -97,6 +98,11 @@ struct SpyglassDemo: AsyncParsableCommand {
             onServerRunning: { channel in
                 let boundPort = channel.localAddress?.port ?? listenPort
                 logger.info("server_started", metadata: ["host": "\(host)", "port": .stringConvertible(boundPort)])
+                if let dashboard = spyglass.dashboard {
+                    // A token made at start is only known from here, as .NET Aspire prints its login link.
+                    let url = "http://\(host):\(boundPort)/spyglass" + (dashboard.tokenWasGenerated ? "/login?t=\(dashboard.token)" : "")
+                    logger.info("dashboard_ready", metadata: ["url": "\(url)"])
+                }
                 traffic?.serverStarted(port: boundPort)
             },
             logger: Logger(label: "hummingbird")

@@ -1,6 +1,7 @@
 public import Logging
 import SpyglassCore
 public import SpyglassMetrics
+public import SpyglassStore
 import SpyglassTracing
 public import Tracing
 
@@ -29,14 +30,18 @@ public final class JobTelemetry: Sendable {
     private let duration: HistogramFamily
     private let active: GaugeFamily
     private let logger: Logger
+    /// The running and recent jobs, for the built-in dashboard.
+    public let history: JobHistory
 
     /// - Parameters:
     ///   - metrics: where the job metrics are declared.
+    ///   - history: where running and ended jobs are kept for the dashboard; default 500 ended jobs.
     ///   - logger: where the lifecycle events are logged; default label `spyglass.jobs`.
-    public init(metrics: MetricRegistry, logger: Logger = Logger(label: "spyglass.jobs")) {
+    public init(metrics: MetricRegistry, history: JobHistory = JobHistory(), logger: Logger = Logger(label: "spyglass.jobs")) {
         total = metrics.counter(StandardMetrics.jobs)
         duration = metrics.histogram(StandardMetrics.jobDuration)
         active = metrics.gauge(StandardMetrics.activeJobs)
+        self.history = history
         self.logger = logger
     }
 
@@ -61,7 +66,7 @@ public final class JobTelemetry: Sendable {
                 attributes: ["job.id": .string(id), "job.type": .string(type)],
                 priority: priority
             ) { [self] span in
-                try await run(JobRun(id: id, type: type, span: span, logger: logger), work: work)
+                try await run(JobRun(id: id, type: type, span: span, logger: logger, history: history), work: work)
             }
         }
     }
@@ -70,22 +75,33 @@ public final class JobTelemetry: Sendable {
         let start = ContinuousClock.now
         let running = active.labels(job.type)
         running.increment()
+        history.started(JobEntry(
+            id: job.id, type: job.type, traceID: job.span.context.spanIdentity?.traceIDHex,
+            startedNanoseconds: DefaultTracerClock.now.nanosecondsSinceEpoch
+        ))
         logger.info("job_started", metadata: ["job_type": "\(job.type)"])
         func finish(_ outcome: Outcome, error: (any Error)? = nil) {
             running.decrement()
+            history.ended(
+                id: job.id, status: outcome.rawValue, errorType: error.map { errorType(of: $0) },
+                endedNanoseconds: DefaultTracerClock.now.nanosecondsSinceEpoch
+            )
             let elapsed = ContinuousClock.now - start
             total.labels(job.type, outcome.rawValue).increment()
             duration.labels(job.type, outcome.rawValue).observe(elapsed)
             job.span.attributes["job.status"] = outcome.rawValue
+            var metadata: Logger.Metadata = [
+                "job_type": "\(job.type)",
+                "status": "\(outcome.rawValue)",
+                "duration_ms": .stringConvertible(elapsed.logMilliseconds),
+            ]
+            // The dashboard groups a failed job's error under its job type: Swift errors carry no throw site.
+            if error != nil { metadata["error.source"] = "job \(job.type)" }
             logger.log(
                 level: outcome == .failed ? .error : .info,
                 "job_completed",
                 error: error,
-                metadata: [
-                    "job_type": "\(job.type)",
-                    "status": "\(outcome.rawValue)",
-                    "duration_ms": .stringConvertible(elapsed.logMilliseconds),
-                ]
+                metadata: metadata
             )
         }
         do {
@@ -109,11 +125,13 @@ public struct JobRun: Sendable {
     /// The job's span (`job {type}`).
     public let span: any Span
     let logger: Logger
+    let history: JobHistory
 
     /// Logs `job_progress` with `progress` (0 to 1) and an optional message, and sets `job.progress` on the span.
     public func progress(_ fraction: Double, message: String? = nil) {
         let progress = min(max(fraction, 0), 1)
         span.attributes["job.progress"] = progress
+        history.progressed(id: id, fraction: progress)
         var metadata: Logger.Metadata = ["job_type": "\(type)", "progress": .stringConvertible(progress)]
         if let message { metadata["detail"] = "\(message)" }
         logger.info("job_progress", metadata: metadata)

@@ -1,7 +1,7 @@
 /// What ``SpyglassMiddleware`` records and for which requests.
 public struct HTTPInstrumentationConfiguration: Sendable, Hashable {
     /// Paths that get no metrics, log line or span (they still get a request id): exact paths, or prefixes
-    /// ending in `*` (`/health/*`). Default `/metrics`.
+    /// ending in `*` (`/health/*`). Default `/metrics` and the built-in dashboard, `/spyglass*`.
     public var excludedPaths: [String]
     /// Whether each request gets an `X-Request-ID`: the caller's when valid, else a new one, bound in
     /// ``SpyglassContext`` for the request's log lines and echoed on the response. Default `true`.
@@ -16,7 +16,7 @@ public struct HTTPInstrumentationConfiguration: Sendable, Hashable {
 
     /// Creates a configuration; every parameter has the documented default.
     public init(
-        excludedPaths: [String] = ["/metrics"],
+        excludedPaths: [String] = ["/metrics", "/spyglass*"],
         assignsRequestIDs: Bool = true,
         groupsStatusCodes: Bool = false,
         tracesRequests: Bool = true,

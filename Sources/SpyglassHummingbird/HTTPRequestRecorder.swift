@@ -74,7 +74,7 @@ final class HTTPRequestRecorder: Sendable {
 }
 
 /// One request being recorded, from ``HTTPRequestRecorder/begin(request:path:clientAddress:requestID:)`` to
-/// ``finish(status:responseBytes:endpoint:writeError:)``.
+/// ``finish(status:responseBytes:endpoint:error:)``.
 struct RequestRecording: Sendable {
     let recorder: HTTPRequestRecorder
     let request: Request
@@ -107,19 +107,23 @@ struct RequestRecording: Sendable {
         }
     }
 
-    /// ``finish(status:responseBytes:endpoint:writeError:)`` from outside the request's scope (a streamed body is
+    /// ``finish(status:responseBytes:endpoint:error:)`` from outside the request's scope (a streamed body is
     /// written after it ended), with the request's context bound again for the log line.
-    func finishInContext(status: Int, responseBytes: Int, endpoint: String, writeError: (any Error)? = nil) {
+    func finishInContext(status: Int, responseBytes: Int, endpoint: String, error: (any Error)? = nil) {
         guard let serviceContext else {
-            return finish(status: status, responseBytes: responseBytes, endpoint: endpoint, writeError: writeError)
+            return finish(status: status, responseBytes: responseBytes, endpoint: endpoint, error: error)
         }
         ServiceContext.withValue(serviceContext) {
-            finish(status: status, responseBytes: responseBytes, endpoint: endpoint, writeError: writeError)
+            finish(status: status, responseBytes: responseBytes, endpoint: endpoint, error: error)
         }
     }
 
     /// Records the completed request: metrics, the span's end, the `request_completed` line.
-    func finish(status: Int, responseBytes: Int, endpoint: String, writeError: (any Error)? = nil) {
+    ///
+    /// - Parameter error: what the handler threw, or what writing the body failed with. It is recorded on the
+    ///   span and logged with `error.source` set to the route (`GET /v1/jobs/{id}`): Swift errors carry no throw
+    ///   site, so the route is where the dashboard's error groups place it.
+    func finish(status: Int, responseBytes: Int, endpoint: String, error: (any Error)? = nil) {
         let elapsed = ContinuousClock.now - start
         let configuration = recorder.configuration
         let method = request.method.rawValue
@@ -150,7 +154,7 @@ struct RequestRecording: Sendable {
                 if existing.isEmpty { existing = attributes } else { existing.merge(attributes) }
             }
             if status >= 500 { span.setStatus(SpanStatus(code: .error)) }
-            if let writeError { span.recordError(writeError) }
+            if let error { span.recordError(error) }
             span.end()
         }
 
@@ -168,8 +172,8 @@ struct RequestRecording: Sendable {
         metadata["response_size"] = .stringConvertible(responseBytes)
         if let userAgent { metadata["user_agent"] = .string(userAgent) }
         if let clientAddress { metadata["client_address"] = .string(clientAddress) }
-        if let writeError { metadata["error"] = "\(writeError)" }
-        recorder.logger.log(level: level, "request_completed", metadata: metadata)
+        if error != nil { metadata["error.source"] = .string(method + " " + endpoint) }
+        recorder.logger.log(level: level, "request_completed", error: error, metadata: metadata)
     }
 }
 

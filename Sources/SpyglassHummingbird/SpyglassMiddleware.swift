@@ -69,11 +69,12 @@ public struct SpyglassMiddleware<Context: RequestContext>: RouterMiddleware {
         // Everything below runs with the request's context bound, the access log line included.
         return await recording.withContext {
             var response: Response
+            var thrown: (any Error)?
             do {
                 response = try await next(request, context)
             } catch {
                 response = Self.response(for: error, request: request, context: context)
-                recording.span?.recordError(error)
+                thrown = error
             }
             recording.echoIDs(into: &response.headers)
             let status = Int(response.status.code)
@@ -81,18 +82,19 @@ public struct SpyglassMiddleware<Context: RequestContext>: RouterMiddleware {
             if let length = response.body.contentLength {
                 // A body of known length is (nearly always) already in memory: record now, and leave
                 // Hummingbird's single-write path for buffers alone.
-                recording.finish(status: status, responseBytes: length, endpoint: endpoint)
+                recording.finish(status: status, responseBytes: length, endpoint: endpoint, error: thrown)
             } else {
                 // A stream: recorded once written, so the duration covers it and its bytes are counted. The
                 // body is written after this scope has ended.
                 let body = response.body
+                let thrown = thrown
                 response.body = ResponseBody { writer in
                     let counter = ByteCounter()
                     do {
                         try await body.write(CountingResponseBodyWriter(parent: writer, counter: counter))
-                        recording.finishInContext(status: status, responseBytes: counter.count, endpoint: endpoint)
+                        recording.finishInContext(status: status, responseBytes: counter.count, endpoint: endpoint, error: thrown)
                     } catch {
-                        recording.finishInContext(status: status, responseBytes: counter.count, endpoint: endpoint, writeError: error)
+                        recording.finishInContext(status: status, responseBytes: counter.count, endpoint: endpoint, error: error)
                         throw error
                     }
                 }

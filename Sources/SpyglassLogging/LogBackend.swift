@@ -27,17 +27,26 @@ public final class LogBackend: Sendable {
 
     /// Where every line written is also kept, as JSON, for the built-in dashboard; `nil`: nowhere.
     public let store: LogStore?
+    /// Where lines at `error` level and above are counted, grouped by error type and source; `nil`: nowhere.
+    public let errors: ErrorGroups?
 
     private let sampler: LogSampler?
     private let format: any LineFormat
     /// The store's JSON format when standard output gets the console format.
     private let storeFormat: JSONLineFormat?
 
-    /// Builds the pipeline; `store` also keeps every line written (as JSON, redacted as written).
+    /// Builds the pipeline; `store` also keeps every line written (as JSON, redacted as written), and `errors`
+    /// groups the lines at `error` level and above by their `error.type` and source: the line's `error.source`
+    /// when it has one, else the log call's `file:line`.
     ///
     /// - Throws: ``ConfigurationError`` when a redaction pattern is not a valid regular expression or the value
     ///   limit is below 64 bytes.
-    public init(configuration: SpyglassConfiguration, writer: LogWriter, store: LogStore? = nil) throws(ConfigurationError) {
+    public init(
+        configuration: SpyglassConfiguration,
+        writer: LogWriter,
+        store: LogStore? = nil,
+        errors: ErrorGroups? = nil
+    ) throws(ConfigurationError) {
         let logging = configuration.logging
         guard logging.maxValueBytes >= 64 else {
             throw ConfigurationError(
@@ -53,6 +62,7 @@ public final class LogBackend: Sendable {
         let policy = TextPolicy(redactor: redactor, maxValueBytes: logging.maxValueBytes)
         sampler = logging.sampling.map(LogSampler.init)
         self.store = store
+        self.errors = errors
         switch logging.format {
         case .json:
             format = JSONLineFormat(configuration: configuration, policy: policy)
@@ -106,6 +116,7 @@ public final class LogBackend: Sendable {
             line.append(UInt8(ascii: "\n"))
             writer.write(line: line.bytes, urgent: event.level >= .error)
         }
+        if let errors, record.level >= .error { group(record, in: errors) }
         if let store, let storeFormat {
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1024) { storage in
                 var line = LineBuffer(initialStorage: storage)
@@ -113,6 +124,23 @@ public final class LogBackend: Sendable {
                 keep(line.bytes, of: record, in: store)
             }
         }
+    }
+
+    /// Counts an error line in its group; the message is redacted as the line's was.
+    private func group(_ record: LogRecord, in errors: ErrorGroups) {
+        var type = record.error.map { String(reflecting: Swift.type(of: $0)) } ?? "log"
+        var source = "\(record.file):\(record.line)"
+        record.forEachMetadata { key, value in
+            if key == "error.type" { type = "\(value)" }
+            if key == "error.source" { source = "\(value)" }
+        }
+        let message = record.error.map { "\(record.message): \($0)" } ?? record.message
+        let traceID: String? =
+            if let traceID = record.traceID { "\(traceID)" } else { record.span.map { $0.traceIDHex } }
+        errors.record(
+            type: type, source: source, message: redactor.redact(message), logger: record.label, traceID: traceID,
+            timestampNanoseconds: record.timestamp.nanosecondsSinceEpoch
+        )
     }
 
     private func keep(_ line: UnsafeRawBufferPointer, of record: LogRecord, in store: LogStore) {

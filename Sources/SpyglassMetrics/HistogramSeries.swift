@@ -75,6 +75,15 @@ public final class HistogramSeries: MetricSeries {
     /// The sum of all observations.
     public var sumOfObservations: Double { sum.double }
 
+    /// The bucket counts made cumulative, the last one `+Inf`'s.
+    var cumulativeCounts: [Double] {
+        var cumulative: UInt64 = 0
+        return (0..<bucketCount).map { index in
+            cumulative += counts[index].load(ordering: .relaxed)
+            return Double(cumulative)
+        }
+    }
+
     func write(to writer: inout ExpositionWriter, name: String) {
         let kept = context.exemplars == nil ? [] : exemplars.withLock { $0 }
         var cumulative: UInt64 = 0

@@ -27,26 +27,17 @@ public struct StoredLogLine: Sendable, Hashable {
 /// Bytes are the lines' own plus an estimate of each entry's overhead (``StoredLogLine``'s fields and array
 /// header, 112 bytes), so the store's memory stays within ``byteLimit`` plus the ring of ``capacity`` slots.
 public final class LogStore: Sendable {
-    private struct Ring {
-        var slots: [StoredLogLine?]
-        var first = 0
-        var count = 0
-        var bytes = 0
-        var evicted = 0
-        var nextSequence: UInt64 = 1
-    }
-
     /// The most lines kept. Default 10,000, as .NET Aspire's dashboard keeps.
     public let capacity: Int
     /// The most bytes kept. Default 16 MiB.
     public let byteLimit: Int
-    private let ring: Mutex<Ring>
+    private let state: Mutex<(ring: BoundedRing<StoredLogLine>, nextSequence: UInt64)>
 
     /// Creates a store keeping at most `capacity` lines (at least 1) and `byteLimit` bytes (at least 4 KiB).
     public init(capacity: Int = 10_000, byteLimit: Int = 16 * 1024 * 1024) {
         self.capacity = max(1, capacity)
         self.byteLimit = max(4096, byteLimit)
-        ring = Mutex(Ring(slots: Array(repeating: nil, count: max(1, capacity))))
+        state = Mutex((BoundedRing(capacity: capacity, byteLimit: max(4096, byteLimit)), 1))
     }
 
     /// Keeps a line, evicting the oldest ones until both bounds hold. A line larger than the whole byte limit is
@@ -60,48 +51,36 @@ public final class LogStore: Sendable {
         requestID: String? = nil
     ) {
         let bytes = Array(line)
-        ring.withLock { ring in
+        state.withLock { state in
             let entry = StoredLogLine(
-                sequence: ring.nextSequence, timestampNanoseconds: timestampNanoseconds, level: level,
+                sequence: state.nextSequence, timestampNanoseconds: timestampNanoseconds, level: level,
                 traceIDHigh: traceIDHigh, traceIDLow: traceIDLow, requestID: requestID, line: bytes
             )
-            ring.nextSequence += 1
-            guard entry.cost <= byteLimit else {
-                ring.evicted += 1
-                return
-            }
-            while ring.count == capacity || ring.bytes + entry.cost > byteLimit {
-                let oldest = ring.slots[ring.first]
-                ring.slots[ring.first] = nil
-                ring.bytes -= oldest?.cost ?? 0
-                ring.first = (ring.first + 1) % capacity
-                ring.count -= 1
-                ring.evicted += 1
-            }
-            ring.slots[(ring.first + ring.count) % capacity] = entry
-            ring.count += 1
-            ring.bytes += entry.cost
+            state.nextSequence += 1
+            state.ring.append(entry, cost: entry.cost)
         }
     }
 
     /// The lines kept, oldest first, after `sequence` when given.
     public func lines(after sequence: UInt64 = 0) -> [StoredLogLine] {
-        ring.withLock { ring in
-            var lines: [StoredLogLine] = []
-            lines.reserveCapacity(ring.count)
-            for offset in 0..<ring.count {
-                if let line = ring.slots[(ring.first + offset) % capacity], line.sequence > sequence { lines.append(line) }
-            }
-            return lines
-        }
+        state.withLock { state in state.ring.elements { $0.sequence > sequence } }
     }
 
+    /// The newest lines after `sequence` that `isIncluded` accepts, newest first, at most `limit`. The scan stops at
+    /// `sequence`, so a live tail asking for what is new costs what is new.
+    public func newest(_ limit: Int, after sequence: UInt64 = 0, where isIncluded: @Sendable (StoredLogLine) -> Bool) -> [StoredLogLine] {
+        state.withLock { state in state.ring.newest(limit, until: { $0.sequence <= sequence }, where: isIncluded) }
+    }
+
+    /// The sequence number the next line will get: ask for the lines after one less to see only what follows.
+    public var nextSequence: UInt64 { state.withLock { $0.nextSequence } }
+
     /// How many lines the store holds.
-    public var count: Int { ring.withLock { $0.count } }
+    public var count: Int { state.withLock { $0.ring.count } }
 
     /// What the lines held cost, in bytes (see ``StoredLogLine``).
-    public var byteCount: Int { ring.withLock { $0.bytes } }
+    public var byteCount: Int { state.withLock { $0.ring.bytes } }
 
     /// How many lines were dropped to make room, or because they alone exceeded the byte limit.
-    public var evicted: Int { ring.withLock { $0.evicted } }
+    public var evicted: Int { state.withLock { $0.ring.evicted } }
 }

@@ -74,3 +74,33 @@ public struct SpanRecord: Sendable, Equatable {
         .nanoseconds(Int64(clamping: endNanosecondsSinceEpoch &- min(startNanosecondsSinceEpoch, endNanosecondsSinceEpoch)))
     }
 }
+
+extension SpanRecord {
+    /// An estimate of the memory the record holds, in bytes: its fixed fields, its name, its attributes' and
+    /// events' keys and text (a dictionary entry's overhead included), and its links.
+    public var estimatedBytes: Int {
+        var bytes = 192 + operationName.utf8.count + links.count * 24
+        bytes += Self.estimatedBytes(of: attributes)
+        for event in events { bytes += 48 + event.name.utf8.count + Self.estimatedBytes(of: event.attributes) }
+        return bytes
+    }
+
+    private static func estimatedBytes(of attributes: SpanAttributes) -> Int {
+        var bytes = 0
+        attributes.forEach { key, value in
+            bytes += 64 + key.utf8.count
+            switch value {
+            case .string(let text): bytes += text.utf8.count
+            case .stringArray(let texts): bytes += texts.reduce(32) { $0 + 16 + $1.utf8.count }
+            case .int32Array(let values): bytes += 32 + values.count * 4
+            case .int64Array(let values): bytes += 32 + values.count * 8
+            case .doubleArray(let values): bytes += 32 + values.count * 8
+            case .boolArray(let values): bytes += 32 + values.count
+            case .stringConvertible(let value): bytes += 32 + value.description.utf8.count
+            case .stringConvertibleArray(let values): bytes += values.reduce(32) { $0 + 48 + $1.description.utf8.count }
+            default: break
+            }
+        }
+        return bytes
+    }
+}

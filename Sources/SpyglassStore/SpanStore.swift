@@ -1,58 +1,54 @@
 import Synchronization
 
-/// The most recent finished spans, bounded by count: when full, the oldest span makes room for the newest.
+/// The most recent finished spans, bounded by count and by bytes: when either bound is reached, the oldest spans
+/// make room for the newest.
 ///
-/// Appending takes one uncontended lock and copies one record into a preallocated ring, so recording a span
-/// never allocates storage and memory stays flat however long the service runs.
+/// Bytes are an estimate of each record's memory (``SpanRecord/estimatedBytes``): its fixed fields, its name,
+/// and its attributes' and events' keys and text. Appending takes one lock and moves the record into a
+/// preallocated ring, so memory stays flat however long the service runs.
 public final class SpanStore: Sendable {
-    private struct Ring {
-        var slots: [SpanRecord?]
-        var next = 0
-        var count = 0
-        var evicted = 0
-    }
-
-    /// How many spans the store keeps.
+    /// How many spans the store keeps. Default 10,000, as .NET Aspire's dashboard keeps.
     public let capacity: Int
-    private let ring: Mutex<Ring>
+    /// The most bytes the spans kept may cost. Default 32 MiB.
+    public let byteLimit: Int
+    private let ring: Mutex<BoundedRing<SpanRecord>>
 
-    /// Creates a store keeping the last `capacity` spans (at least 1). Default 10,000, as .NET Aspire's
-    /// dashboard keeps.
-    public init(capacity: Int = 10_000) {
+    /// Creates a store keeping at most `capacity` spans (at least 1) costing at most `byteLimit` bytes (at least
+    /// 4 KiB).
+    public init(capacity: Int = 10_000, byteLimit: Int = 32 * 1024 * 1024) {
         self.capacity = max(1, capacity)
-        ring = Mutex(Ring(slots: Array(repeating: nil, count: max(1, capacity))))
+        self.byteLimit = max(4096, byteLimit)
+        ring = Mutex(BoundedRing(capacity: capacity, byteLimit: max(4096, byteLimit)))
     }
 
-    /// Keeps `span`, evicting the oldest one when the store is full.
+    /// Keeps `span`, evicting the oldest spans until both bounds hold. A span larger than the whole byte limit is
+    /// not kept (and counted as evicted).
     public func append(_ span: SpanRecord) {
-        ring.withLock { ring in
-            if ring.count == capacity { ring.evicted += 1 } else { ring.count += 1 }
-            ring.slots[ring.next] = span
-            ring.next = ring.next + 1 == capacity ? 0 : ring.next + 1
-        }
+        let cost = span.estimatedBytes
+        ring.withLock { $0.append(span, cost: cost) }
     }
 
     /// The spans kept, oldest first.
     public func spans() -> [SpanRecord] {
-        ring.withLock { ring in
-            var spans: [SpanRecord] = []
-            spans.reserveCapacity(ring.count)
-            let first = (ring.next - ring.count + capacity) % capacity
-            for offset in 0..<ring.count {
-                if let span = ring.slots[(first + offset) % capacity] { spans.append(span) }
-            }
-            return spans
-        }
+        ring.withLock { $0.elements() }
     }
 
     /// The spans of one trace, oldest first.
     public func spans(traceIDHigh: UInt64, traceIDLow: UInt64) -> [SpanRecord] {
-        spans().filter { $0.traceIDHigh == traceIDHigh && $0.traceIDLow == traceIDLow }
+        ring.withLock { $0.elements { $0.traceIDHigh == traceIDHigh && $0.traceIDLow == traceIDLow } }
+    }
+
+    /// The newest spans `isIncluded` accepts, newest first, at most `limit`.
+    public func newest(_ limit: Int, where isIncluded: @Sendable (SpanRecord) -> Bool) -> [SpanRecord] {
+        ring.withLock { $0.newest(limit, where: isIncluded) }
     }
 
     /// How many spans the store holds.
     public var count: Int { ring.withLock { $0.count } }
 
-    /// How many spans were evicted to make room for newer ones.
+    /// What the spans held cost, in bytes (see ``SpanRecord/estimatedBytes``).
+    public var byteCount: Int { ring.withLock { $0.bytes } }
+
+    /// How many spans were dropped to make room, or because they alone exceeded the byte limit.
     public var evicted: Int { ring.withLock { $0.evicted } }
 }

@@ -19,7 +19,8 @@ import Testing
         #expect(configuration.tracing.isEnabled)
         #expect(configuration.tracing.sampler == .alwaysOn)
         #expect(configuration.tracing.sampler.followsParent)
-        #expect(configuration.tracing.storeCapacity == 10_000)
+        #expect(configuration.tracing.storeSpans == 10_000)
+        #expect(configuration.tracing.storeBytes == 32 * 1024 * 1024)
         #expect(configuration.genAI == GenAIConfiguration(pricesFile: nil, capturesContent: false, contentCharacterLimit: 2_000, budgets: []))
     }
 
@@ -29,6 +30,40 @@ import Testing
         #expect(configuration.logging.storeLines == 0 && configuration.logging.storeBytes == 65536)
         #expect(throws: ConfigurationError(variable: "SPYGLASS_STORE_LOG_BYTES", value: "100", allowed: "a whole number of bytes, at least 4096")) {
             try SpyglassConfiguration().applyingEnvironment(["SPYGLASS_STORE_LOG_BYTES": "100"])
+        }
+    }
+
+    @Test func theSpanStoreIsSizedFromTheEnvironment() throws {
+        let configuration = try SpyglassConfiguration().applyingEnvironment(["SPYGLASS_STORE_SPANS": "500", "SPYGLASS_STORE_SPAN_BYTES": "1048576"])
+        #expect(configuration.tracing.storeSpans == 500 && configuration.tracing.storeBytes == 1_048_576)
+        #expect(throws: ConfigurationError(variable: "SPYGLASS_STORE_SPANS", value: "0", allowed: "a whole number of spans, at least 1")) {
+            try SpyglassConfiguration().applyingEnvironment(["SPYGLASS_STORE_SPANS": "0"])
+        }
+    }
+
+    @Test func theDashboardIsOnInDevelopmentAndElsewhereOnlyWithAToken() throws {
+        let development = try SpyglassConfiguration().applyingEnvironment([:])
+        #expect(development.dashboard.isEnabled(environment: development.environment) && development.dashboard.makesToken(environment: "development"))
+        let production = try SpyglassConfiguration().applyingEnvironment(["SPYGLASS_ENVIRONMENT": "production"])
+        #expect(!production.dashboard.isEnabled(environment: production.environment))
+        let withToken = try SpyglassConfiguration().applyingEnvironment([
+            "SPYGLASS_ENVIRONMENT": "production", "SPYGLASS_DASHBOARD_TOKEN": " 0123456789abcdef0123 ",
+        ])
+        #expect(withToken.dashboard.isEnabled(environment: "production") && withToken.dashboard.token == "0123456789abcdef0123")
+        #expect(!withToken.dashboard.makesToken(environment: "production"))
+        let off = try SpyglassConfiguration().applyingEnvironment(["SPYGLASS_DASHBOARD": "OFF"])
+        #expect(!off.dashboard.isEnabled(environment: "development"))
+        #expect(throws: ConfigurationError(
+            variable: "SPYGLASS_DASHBOARD", value: "on",
+            allowed: "on outside development only with SPYGLASS_DASHBOARD_TOKEN set (the dashboard shows logs and traces)"
+        )) {
+            try SpyglassConfiguration().applyingEnvironment(["SPYGLASS_ENVIRONMENT": "staging", "SPYGLASS_DASHBOARD": "on"])
+        }
+        #expect(throws: ConfigurationError(variable: "SPYGLASS_DASHBOARD_TOKEN", value: "(5 characters)", allowed: "a token of at least 16 characters")) {
+            try SpyglassConfiguration().applyingEnvironment(["SPYGLASS_DASHBOARD_TOKEN": "short"])
+        }
+        #expect(throws: ConfigurationError(variable: "SPYGLASS_DASHBOARD", value: "yes", allowed: "on or off")) {
+            try SpyglassConfiguration().applyingEnvironment(["SPYGLASS_DASHBOARD": "yes"])
         }
     }
 

@@ -67,6 +67,11 @@ import Tracing
         #expect(text.contains(#"jobs_total{job_type="research",status="completed"} 1"#))
         #expect(text.contains(#"job_duration_seconds_count{job_type="research",status="completed"} 1"#))
         #expect(text.contains(#"active_jobs{job_type="research"} 0"#))
+
+        let kept = try #require(jobs.history.ended(limit: 10).first, "the dashboard's job history")
+        #expect(kept.id == "job_1" && kept.type == "research" && kept.status == "completed" && kept.progress == 0.5)
+        #expect(kept.traceID == job.traceIDHex && (kept.endedNanoseconds ?? 0) >= kept.startedNanoseconds)
+        #expect(jobs.history.running().isEmpty)
     }
 
     @Test func failedAndCancelledJobsEndWithTheirStatus() async throws {
@@ -96,6 +101,9 @@ import Tracing
         #expect(failed["level"] as? String == "error")
         #expect(failed["status"] as? String == "failed")
         #expect(failed["error.message"] as? String == "the image API answered 503")
+        #expect(failed["error.source"] as? String == "job creative", "where the dashboard groups the error")
+        #expect(completed.first { $0["job_id"] as? String == "job_c" }?["error.source"] == nil)
+        #expect(Set(jobs.history.ended(limit: 10).map { "\($0.id) \($0.status) \($0.errorType ?? "-")" }) == ["job_f failed Unreachable", "job_c cancelled -"])
         #expect(completed.first { $0["job_id"] as? String == "job_c" }?["status"] as? String == "cancelled")
         let span = try #require(store.spans().first { $0.attributes.get("job.id") == .string("job_f") })
         #expect(span.status?.code == .error)

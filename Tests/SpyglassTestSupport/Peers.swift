@@ -38,6 +38,23 @@ public enum Peers {
         }
     }
 
+    /// Chromium (Debian package `chromium`), run headless to load the built-in dashboard.
+    public static var chromium: String {
+        get throws {
+            for candidate in ["/usr/bin/chromium", "/usr/bin/chromium-browser"] where FileManager.default.isExecutableFile(atPath: candidate) {
+                return candidate
+            }
+            throw PeerMissing(what: "chromium (Debian package chromium); scripts/test.sh installs it")
+        }
+    }
+
+    /// Where tests leave what a person may want to look at afterwards (screenshots): `.build/test-artifacts/<name>`.
+    public static func artifacts(_ name: String) throws -> URL {
+        let directory = repository.appendingPathComponent(".build/test-artifacts/\(name)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
     public static var python: String {
         get throws { try venvExecutable("python", package: "prometheus_client") }
     }

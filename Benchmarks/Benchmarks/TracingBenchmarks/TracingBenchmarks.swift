@@ -103,4 +103,17 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("extract traceparent, start, inject, end: Spyglass exporting through swift-otel") { benchmark in
         for _ in benchmark.scaledIterations { propagate(exportingTracer) }
     }
+    // What the span store's byte bound adds to every span kept: the estimate of the record's memory.
+    let record = SpanRecord(
+        traceIDHigh: 1, traceIDLow: 2, spanID: 3, parentSpanID: nil, operationName: "GET /v1/jobs/{id}", kind: .server,
+        startNanosecondsSinceEpoch: 0, endNanosecondsSinceEpoch: 1,
+        attributes: [
+            "http.request.method": "GET", "http.route": "/v1/jobs/{id}", "url.path": "/v1/jobs/42", "url.scheme": "http",
+            "http.response.status_code": 200, "http.response.body.size": 42, "user_agent.original": "wrk/4.1",
+            "client.address": "127.0.0.1",
+        ]
+    )
+    Benchmark("span store: the byte estimate of a span with 8 attributes") { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(record.estimatedBytes) }
+    }
 }
