@@ -53,8 +53,11 @@ public enum Spyglass {
         guard !bootstrapped.load(ordering: .acquiring) else { throw BootstrapError.alreadyBootstrapped }
         let resolved = try configuration.applyingEnvironment(environment)
         let prices = try loadPrices(resolved.genAI, over: prices)
-        let logs = resolved.logging.storeLines > 0 ? LogStore(capacity: resolved.logging.storeLines, byteLimit: resolved.logging.storeBytes) : nil
-        let errors = ErrorGroups()
+        // The log store and the error groups exist for the dashboard: without it, lines cost nothing more.
+        let showsDashboard = resolved.dashboard.isEnabled(environment: resolved.environment)
+        let logs = showsDashboard && resolved.logging.storeLines > 0
+            ? LogStore(capacity: resolved.logging.storeLines, byteLimit: resolved.logging.storeBytes) : nil
+        let errors = showsDashboard ? ErrorGroups() : nil
         let backend = try LogBackend(
             configuration: resolved,
             writer: .standardOutput(flushInterval: resolved.logging.flushInterval),
@@ -120,8 +123,9 @@ public enum Spyglass {
         )
         let health = HealthMonitor(service: resolved.serviceName, version: resolved.version, metrics: metrics, shutdownDelay: resolved.shutdownDelay)
         let jobs = JobTelemetry(metrics: metrics)
-        let dashboard = resolved.dashboard.isEnabled(environment: resolved.environment)
-            ? Dashboard(
+        var dashboard: Dashboard?
+        if showsDashboard, let errors {
+            dashboard = Dashboard(
                 token: resolved.dashboard.token ?? Dashboard.makeToken(),
                 tokenWasGenerated: resolved.dashboard.token == nil,
                 service: resolved.serviceName,
@@ -136,7 +140,7 @@ public enum Spyglass {
                 redactor: backend.redactor,
                 sampleInterval: resolved.dashboard.sampleInterval
             )
-            : nil
+        }
         return SpyglassService(
             configuration: resolved,
             logging: backend,

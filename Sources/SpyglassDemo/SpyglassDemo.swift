@@ -99,9 +99,7 @@ struct SpyglassDemo: AsyncParsableCommand {
                 let boundPort = channel.localAddress?.port ?? listenPort
                 logger.info("server_started", metadata: ["host": "\(host)", "port": .stringConvertible(boundPort)])
                 if let dashboard = spyglass.dashboard {
-                    // A token made at start is only known from here, as .NET Aspire prints its login link.
-                    let url = "http://\(host):\(boundPort)/spyglass" + (dashboard.tokenWasGenerated ? "/login?t=\(dashboard.token)" : "")
-                    logger.info("dashboard_ready", metadata: ["url": "\(url)"])
+                    logger.info("dashboard_ready", metadata: ["url": "http://\(host):\(boundPort)\(dashboard.openingPath)"])
                 }
                 traffic?.serverStarted(port: boundPort)
             },

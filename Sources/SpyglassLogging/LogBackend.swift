@@ -88,9 +88,10 @@ public final class LogBackend: Sendable {
     func write(event: LogEvent, label: String, handlerMetadata: Logger.Metadata, metadataProvider: Logger.MetadataProvider?) {
         let timestamp = LogTimestamp.now()
         let message = event.message.description
-        if let sampler, !sampler.shouldWrite(level: event.level, message: message, nowNanoseconds: timestamp.nanosecondsSinceEpoch) {
-            return
-        }
+        let isSampledOut = sampler.map { !$0.shouldWrite(level: event.level, message: message, nowNanoseconds: timestamp.nanosecondsSinceEpoch) } ?? false
+        // An error line sampling drops is still counted in its group: the dashboard's counts are every occurrence.
+        let isGrouped = errors != nil && event.level >= .error
+        if isSampledOut && !isGrouped { return }
         let serviceContext = ServiceContext.current
         let record = LogRecord(
             timestamp: timestamp,
@@ -107,6 +108,8 @@ public final class LogBackend: Sendable {
             function: event.function,
             line: event.line
         )
+        if isGrouped, let errors { group(record, in: errors) }
+        if isSampledOut { return }
         // 1 KiB is the most Swift always places on the stack; a larger request may fall back to the heap
         // (measured: one malloc per line at 2 KiB). Longer lines grow into the heap themselves.
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1024) { storage in
@@ -116,7 +119,6 @@ public final class LogBackend: Sendable {
             line.append(UInt8(ascii: "\n"))
             writer.write(line: line.bytes, urgent: event.level >= .error)
         }
-        if let errors, record.level >= .error { group(record, in: errors) }
         if let store, let storeFormat {
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1024) { storage in
                 var line = LineBuffer(initialStorage: storage)

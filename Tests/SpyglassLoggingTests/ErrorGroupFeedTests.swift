@@ -37,4 +37,21 @@ import Testing
         #expect(groups.contains { $0.type == "503" && $0.source == "POST /v1/charge" }, "error.type and error.source named by the line")
         #expect(groups.contains { $0.type == "log" && $0.message == "no_type" })
     }
+
+    @Test func errorsSamplingDropsAreStillCounted() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("errors-\(UUID().uuidString).log").path
+        defer { unlink(path) }
+        var configuration = SpyglassConfiguration(serviceName: "agent-hub", environment: "test", version: "1.0.0")
+        configuration.logging.sampling = LogSampling(first: 1, thereafter: 1_000, interval: .seconds(60))
+        let errors = ErrorGroups()
+        let backend = try LogBackend(
+            configuration: configuration, writer: LogWriter(fileDescriptor: open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)), errors: errors
+        )
+        let logger = Logger(label: "payments") { backend.makeHandler(label: $0, metadataProvider: nil) }
+        for _ in 0..<5 { logger.error("charge_failed", error: PaymentDeclined()) }
+        backend.flush()
+        let written = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(written.count == 1, "sampling keeps the first line")
+        #expect(errors.all().map(\.count) == [5], "the group counts every occurrence")
+    }
 }

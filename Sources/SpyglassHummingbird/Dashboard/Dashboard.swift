@@ -56,6 +56,11 @@ public struct Dashboard: Sendable {
         self.sampleInterval = sampleInterval
     }
 
+    /// The path that opens the dashboard: the login with the token when it was made at start (log it with your
+    /// server's address once it runs, as .NET Aspire prints its login link), else `/spyglass`, which asks for the
+    /// configured token (never logged).
+    public var openingPath: String { tokenWasGenerated ? "/spyglass/login?t=\(token)" : "/spyglass" }
+
     /// A token for a dashboard that has none configured: 32 hex digits from the system's random generator.
     public static func makeToken() -> String {
         var generator = SystemRandomNumberGenerator()

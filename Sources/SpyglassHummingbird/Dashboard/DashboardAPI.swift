@@ -196,7 +196,7 @@ extension Dashboard {
                 },
                 links: span.links.map { TraceSpan.Link(trace_id: Hex.digits(high: $0.traceIDHigh, low: $0.traceIDLow), span_id: Hex.digits($0.spanID)) }
             ))
-            // A span's own id among its descendants would loop: ids are unique per trace, but input is untrusted.
+            // The store keeps whatever ids tracers gave: two spans sharing an id would make one its own descendant.
             guard depth < 64 else { return }
             for child in children[span.spanID] ?? [] { visit(child, depth: depth + 1) }
         }

@@ -46,8 +46,10 @@ extension Router {
                     return DashboardResponses.json(try body(request, context.parameters))
                 } catch let error as DashboardQueryError {
                     return DashboardResponses.json(DashboardResponses.encode(error), status: .badRequest)
-                } catch {
+                } catch is DashboardNotFound {
                     return DashboardResponses.json(DashboardResponses.encode(["error": "not found"]), status: .notFound)
+                } catch {
+                    return DashboardResponses.json(DashboardResponses.encode(["error": "could not answer: \(error)"]), status: .internalServerError)
                 }
             }
         }

@@ -162,7 +162,8 @@
         const body = await fetchJSON("overview");
         const names = chartNamed(body, "http_requests_per_second").map((series) => series.name);
         const selected = params.get("endpoint") || "all";
-        endpoint.replaceChildren(...names.map((name) => el("option", { value: name, selected: name === selected }, name)));
+        // Left alone while it is open: replacing its options would close it.
+        if (document.activeElement !== endpoint) endpoint.replaceChildren(...names.map((name) => el("option", { value: name, selected: name === selected }, name)));
         const latency = ["p50", "p95", "p99"].map((quantile) => {
           const series = chartNamed(body, `http_latency_${quantile}_seconds`).find((one) => one.name === selected);
           return { name: quantile, points: series ? series.points : [] };
