@@ -1,6 +1,7 @@
 public import SpyglassCore
 public import SpyglassHealth
 public import SpyglassStore
+import Synchronization
 
 /// What the built-in dashboard at `/spyglass` shows, and the token that opens it.
 ///
@@ -25,6 +26,7 @@ public struct Dashboard: Sendable {
     public let redactor: Redactor
     /// How often ``metrics`` is sampled (by a ``DashboardSampler``); the charts say so.
     public let sampleInterval: Duration
+    let healthRefresh = HealthRefresh()
 
     public init(
         token: String,
@@ -65,5 +67,22 @@ public struct Dashboard: Sendable {
     public static func makeToken() -> String {
         var generator = SystemRandomNumberGenerator()
         return Hex.digits(high: generator.next(), low: generator.next())
+    }
+}
+
+/// When the dashboard last ran every health check.
+final class HealthRefresh: Sendable {
+    /// The shortest time between two runs of every check for the dashboard.
+    static let interval = Duration.seconds(10)
+    private let lastRun = Mutex<ContinuousClock.Instant?>(nil)
+
+    /// Whether a run is due now; if so, it counts as begun.
+    func isDue() -> Bool {
+        let now = ContinuousClock.now
+        return lastRun.withLock { last in
+            guard last.map({ now - $0 >= Self.interval }) ?? true else { return false }
+            last = now
+            return true
+        }
     }
 }

@@ -244,8 +244,11 @@ extension Dashboard {
         let checks: [Check]
     }
 
-    func healthBody() -> HealthBody {
-        let report = health.lastKnown()
+    /// Every check's latest result. The monitor runs checks only when asked, so the dashboard runs them all, at most
+    /// once per ``HealthRefresh/interval`` however many pages poll (each check's own cache still applies), and
+    /// shows the last results in between.
+    func healthBody() async -> HealthBody {
+        let report = healthRefresh.isDue() ? await health.detailed() : health.lastKnown()
         return HealthBody(
             status: report.status.rawValue,
             uptime_seconds: report.uptimeSeconds,

@@ -37,13 +37,13 @@ extension Router {
         }
 
         let api = group("/spyglass/api")
-        func serve(_ path: RouterPath, _ body: @escaping @Sendable (Request, Parameters) throws -> [UInt8]) {
+        func serve(_ path: RouterPath, _ body: @escaping @Sendable (Request, Parameters) async throws -> [UInt8]) {
             api.get(path) { request, context -> Response in
                 guard access.allows(request) else {
                     return DashboardResponses.json(DashboardResponses.encode(["error": "unauthorized: open /spyglass/login?t=<token> or send Authorization: Bearer <token>"]), status: .unauthorized)
                 }
                 do {
-                    return DashboardResponses.json(try body(request, context.parameters))
+                    return DashboardResponses.json(try await body(request, context.parameters))
                 } catch let error as DashboardQueryError {
                     return DashboardResponses.json(DashboardResponses.encode(error), status: .badRequest)
                 } catch is DashboardNotFound {
@@ -63,7 +63,7 @@ extension Router {
             return DashboardResponses.encode(trace)
         }
         serve("/logs") { request, _ in dashboard.logs(try LogFilter(query(request))) }
-        serve("/health") { _, _ in DashboardResponses.encode(dashboard.healthBody()) }
+        serve("/health") { _, _ in DashboardResponses.encode(await dashboard.healthBody()) }
         serve("/genai") { request, _ in
             let parameters = try DashboardQuery(query(request), allowed: ["minutes", "limit"])
             return DashboardResponses.encode(dashboard.genAI(
