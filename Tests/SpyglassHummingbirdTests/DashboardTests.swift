@@ -172,6 +172,7 @@ import Tracing
         ("/spyglass/api/logs?level=loud", "level=\"loud\" is not allowed: expected one of trace, debug, info, notice, warning, error, critical"),
         ("/spyglass/api/logs?traceid=1", "traceid=\"1\" is not allowed: expected one of the parameters after, level, limit, request_id, text, trace_id"),
         ("/spyglass/api/overview?minutes=-1", "minutes=\"-1\" is not allowed: expected a whole number from 1 to 1440"),
+        ("/spyglass/api/errors?since=1", "since=\"1\" is not allowed: expected no parameters"),
     ])
     func badParametersSayWhatIsAllowed(uri: String, message: String) async throws {
         try await Subject().application().test(.router) { client in

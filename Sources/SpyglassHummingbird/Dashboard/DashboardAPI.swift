@@ -30,7 +30,7 @@ extension Dashboard {
         let charts: [Chart]
     }
 
-    func charts(_ names: [String], minutes: Int, sampleInterval: Duration) -> ChartsBody {
+    func charts(_ names: [String], minutes: Int) -> ChartsBody {
         let since = DefaultTracerClock.now.nanosecondsSinceEpoch &- UInt64(minutes) * 60_000_000_000
         let charts = names.map { name in
             Chart(name: name, series: metrics.series(chart: name, sinceNanoseconds: since).map { series in
@@ -284,10 +284,10 @@ extension Dashboard {
         let calls: [LLMCall]
     }
 
-    func genAI(minutes: Int, limit: Int, sampleInterval: Duration) -> GenAIBody {
+    func genAI(minutes: Int, limit: Int) -> GenAIBody {
         let calls = spans.newest(limit) { $0.attributes.get("gen_ai.operation.name") != nil && $0.attributes.get("gen_ai.request.model") != nil }
         return GenAIBody(
-            charts: charts([DashboardCharts.tokenRate, DashboardCharts.costRate], minutes: minutes, sampleInterval: sampleInterval).charts,
+            charts: charts([DashboardCharts.tokenRate, DashboardCharts.costRate], minutes: minutes).charts,
             calls: calls.map { span in
                 func attribute(_ key: String) -> JSONValue? { span.attributes.get(key).map(JSONValue.init) }
                 let firstToken = span.events.first { $0.name == "gen_ai.first_token" }

@@ -19,7 +19,8 @@ struct DashboardQuery {
         var values: [String: String] = [:]
         for (name, value) in parameters {
             guard allowed.contains(name) else {
-                throw DashboardQueryError(parameter: name, value: value, allowed: "one of the parameters \(allowed.sorted().joined(separator: ", "))")
+                let expected = allowed.isEmpty ? "no parameters" : "one of the parameters \(allowed.sorted().joined(separator: ", "))"
+                throw DashboardQueryError(parameter: name, value: value, allowed: expected)
             }
             values[name] = value
         }

@@ -55,7 +55,7 @@ extension Router {
         }
         serve("/overview") { request, _ in
             let minutes = try DashboardQuery(query(request), allowed: ["minutes"]).integer("minutes", default: 30, in: 1...1440)
-            return DashboardResponses.encode(dashboard.charts(Dashboard.overviewCharts, minutes: minutes, sampleInterval: dashboard.sampleInterval))
+            return DashboardResponses.encode(dashboard.charts(Dashboard.overviewCharts, minutes: minutes))
         }
         serve("/traces") { request, _ in DashboardResponses.encode(dashboard.traces(try TraceFilter(query(request)))) }
         serve("/traces/{id}") { _, parameters in
@@ -63,20 +63,25 @@ extension Router {
             return DashboardResponses.encode(trace)
         }
         serve("/logs") { request, _ in dashboard.logs(try LogFilter(query(request))) }
-        serve("/health") { _, _ in DashboardResponses.encode(await dashboard.healthBody()) }
+        serve("/health") { request, _ in
+            _ = try DashboardQuery(query(request), allowed: [])
+            return DashboardResponses.encode(await dashboard.healthBody())
+        }
         serve("/genai") { request, _ in
             let parameters = try DashboardQuery(query(request), allowed: ["minutes", "limit"])
             return DashboardResponses.encode(dashboard.genAI(
                 minutes: try parameters.integer("minutes", default: 30, in: 1...1440),
-                limit: try parameters.integer("limit", default: 50, in: 1...1000),
-                sampleInterval: dashboard.sampleInterval
+                limit: try parameters.integer("limit", default: 50, in: 1...1000)
             ))
         }
         serve("/jobs") { request, _ in
             let limit = try DashboardQuery(query(request), allowed: ["limit"]).integer("limit", default: 100, in: 1...1000)
             return DashboardResponses.encode(dashboard.jobsBody(limit: limit))
         }
-        serve("/errors") { _, _ in DashboardResponses.encode(dashboard.errorsBody()) }
+        serve("/errors") { request, _ in
+            _ = try DashboardQuery(query(request), allowed: [])
+            return DashboardResponses.encode(dashboard.errorsBody())
+        }
     }
 }
 
