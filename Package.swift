@@ -127,6 +127,7 @@ let package = Package(
         .target(
             name: "SpyglassHealth",
             dependencies: [
+                "SpyglassCore",
                 "SpyglassMetrics",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

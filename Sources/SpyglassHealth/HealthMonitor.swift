@@ -1,6 +1,7 @@
 import Foundation
 public import Logging
 public import ServiceLifecycle
+import SpyglassCore
 public import SpyglassMetrics
 import Synchronization
 
@@ -187,7 +188,7 @@ public final class HealthMonitor: Service, Sendable {
         do {
             let check = registration.check
             result = try await Deadline.run(registration.timeout) { try await check.check() }
-                ?? .unhealthy("timed out after \(Int(Self.milliseconds(registration.timeout))) ms")
+                ?? .unhealthy("timed out after \(Int(registration.timeout.roundedMilliseconds)) ms")
         } catch {
             result = .unhealthy(String(describing: error))
         }
@@ -198,7 +199,7 @@ public final class HealthMonitor: Service, Sendable {
             isCritical: registration.isCritical,
             message: result.message,
             details: result.details,
-            durationMilliseconds: Self.milliseconds(elapsed),
+            durationMilliseconds: elapsed.roundedMilliseconds,
             lastChange: nil
         )
         let previous = state.withLock { state -> HealthReport.Check? in
@@ -218,10 +219,5 @@ public final class HealthMonitor: Service, Sendable {
             ])
         }
         return check
-    }
-
-    static func milliseconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return ((Double(seconds) * 1000 + Double(attoseconds) / 1e15) * 1000).rounded() / 1000
     }
 }

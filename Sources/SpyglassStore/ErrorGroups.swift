@@ -42,7 +42,7 @@ public final class ErrorGroups: Sendable {
     /// Counts one occurrence.
     public func record(type: String, source: String, message: String, logger: String, traceID: String?, timestampNanoseconds: UInt64) {
         let key = Key(type: type, source: source)
-        let message = message.utf8.count <= Self.messageLimit ? message : String(decoding: message.utf8.prefix(Self.messageLimit), as: UTF8.self)
+        let message = Self.cut(message)
         groups.withLock { groups in
             if var group = groups[key] {
                 group.count += 1
@@ -61,6 +61,16 @@ public final class ErrorGroups: Sendable {
                 lastSeenNanoseconds: timestampNanoseconds, message: message, logger: logger, sampleTraceID: traceID
             )
         }
+    }
+
+    /// `message` within ``messageLimit`` bytes, cut before a whole character: a cut inside one would be decoded
+    /// as a replacement character, three bytes that can pass the limit.
+    private static func cut(_ message: String) -> String {
+        let bytes = message.utf8
+        guard bytes.count > messageLimit else { return message }
+        var end = bytes.index(bytes.startIndex, offsetBy: messageLimit)
+        while end > bytes.startIndex, bytes[end] & 0xC0 == 0x80 { bytes.formIndex(before: &end) }
+        return String(decoding: bytes[..<end], as: UTF8.self)
     }
 
     /// Every group, the most recently seen first.

@@ -19,6 +19,10 @@ import Testing
         #expect(errors.all().map(\.type) == ["Refused", "Timeout"])
         #expect(errors.all().map(\.source) == ["job research", "GET /v1/jobs"], "the group seen least recently made room")
         #expect(errors.all()[0].message.utf8.count <= ErrorGroups.messageLimit)
+        // An odd cut would fall inside a two-byte character.
+        errors.record(type: "Refused", source: "job research", message: "x" + String(repeating: "é", count: 400), logger: "jobs", traceID: nil, timestampNanoseconds: 50)
+        let cut = errors.all()[0].message
+        #expect(cut.utf8.count <= ErrorGroups.messageLimit && cut == "x" + String(repeating: "é", count: 255), "\(cut.utf8.count) bytes")
     }
 
     @Test func jobsMoveFromRunningToEndedNewestFirst() {

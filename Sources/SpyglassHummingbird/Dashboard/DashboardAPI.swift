@@ -37,10 +37,8 @@ extension Dashboard {
                 Chart.Series(name: series.series, points: series.points.map { [Self.milliseconds($0.timestampNanoseconds), $0.value] })
             })
         }
-        let (seconds, attoseconds) = sampleInterval.components
         return ChartsBody(
-            service: service, version: version, environment: environment,
-            sample_interval_seconds: Double(seconds) + Double(attoseconds) * 1e-18, charts: charts
+            service: service, version: version, environment: environment, sample_interval_seconds: sampleInterval / .seconds(1), charts: charts
         )
     }
 
@@ -104,7 +102,7 @@ extension Dashboard {
             if root.kind == .server { endpoints.insert(root.operationName) }
             let status = root.attributes.get("http.response.status_code").flatMap { JSONValue($0).number }.map { Int64($0) }
             let isError = walk.hasErrorSpan || (status ?? 0) >= 500
-            let milliseconds = Self.milliseconds(root.duration)
+            let milliseconds = root.duration.roundedMilliseconds
             if filter.accepts(name: root.operationName, isError: isError, milliseconds: milliseconds) {
                 matched.append((root, walk, status, isError, milliseconds))
             }
@@ -183,7 +181,7 @@ extension Dashboard {
                 kind: "\(span.kind)",
                 depth: depth,
                 offset_ms: Self.milliseconds(span.startNanosecondsSinceEpoch &- start),
-                duration_ms: Self.milliseconds(span.duration),
+                duration_ms: span.duration.roundedMilliseconds,
                 status: span.status.map { $0.code == .error ? "error" : "ok" } ?? "unset",
                 status_message: span.status?.message.map(redactor.redact),
                 attributes: JSONValue.attributes(span.attributes),
@@ -294,7 +292,7 @@ extension Dashboard {
                 return LLMCall(
                     trace_id: span.traceIDHex, span_id: span.spanIDHex, name: span.operationName,
                     provider: attribute("gen_ai.provider.name")?.text, model: attribute("gen_ai.request.model")?.text,
-                    start_time: Self.milliseconds(span.startNanosecondsSinceEpoch), duration_ms: Self.milliseconds(span.duration),
+                    start_time: Self.milliseconds(span.startNanosecondsSinceEpoch), duration_ms: span.duration.roundedMilliseconds,
                     time_to_first_token_ms: firstToken.map { Self.milliseconds($0.nanosecondsSinceEpoch &- span.startNanosecondsSinceEpoch) },
                     input_tokens: attribute("gen_ai.usage.input_tokens")?.number.map { Int64($0) },
                     output_tokens: attribute("gen_ai.usage.output_tokens")?.number.map { Int64($0) },
@@ -364,9 +362,4 @@ extension Dashboard {
     // MARK: Units
 
     static func milliseconds(_ nanoseconds: UInt64) -> Double { (Double(nanoseconds) / 1_000).rounded() / 1_000 }
-
-    static func milliseconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return ((Double(seconds) * 1e6 + Double(attoseconds) / 1e12)).rounded() / 1_000
-    }
 }

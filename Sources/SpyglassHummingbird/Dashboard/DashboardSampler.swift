@@ -36,8 +36,7 @@ public struct DashboardSampler: Service {
     func sample(after previous: DashboardCharts.Snapshot, takenAt previousTime: inout ContinuousClock.Instant) -> DashboardCharts.Snapshot {
         let current = DashboardCharts.Snapshot(registry)
         let now = ContinuousClock.now
-        let (seconds, attoseconds) = (now - previousTime).components
-        let values = DashboardCharts.values(from: previous, to: current, seconds: Double(seconds) + Double(attoseconds) * 1e-18)
+        let values = DashboardCharts.values(from: previous, to: current, seconds: (now - previousTime) / .seconds(1))
         history.record(values, at: DefaultTracerClock.now.nanosecondsSinceEpoch)
         previousTime = now
         return current
