@@ -26,12 +26,12 @@ import FoundationNetworking
                 "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=\(profile.path)",
                 "--virtual-time-budget=6000", "--timeout=60000", "--window-size=1400,1000",
             ]
-            let dom = try await Peers.run(chromium, common + ["--dump-dom", url], input: [])
+            // One launch writes both: the suite's other demos share the machine's two cores.
+            let shot = artifacts.appendingPathComponent("\(name).png")
+            let dom = try await Peers.run(chromium, common + ["--screenshot=\(shot.path)", "--dump-dom", url], input: [])
             try #require(dom.status == 0, "chromium: \(dom.standardError.suffix(2000))")
             try Data(dom.standardOutput.utf8).write(to: artifacts.appendingPathComponent("\(name).html"))
-            let shot = artifacts.appendingPathComponent("\(name).png")
-            let screenshot = try await Peers.run(chromium, common + ["--screenshot=\(shot.path)", url], input: [])
-            #expect(screenshot.status == 0 && FileManager.default.fileExists(atPath: shot.path), "screenshot \(name)")
+            #expect(FileManager.default.fileExists(atPath: shot.path), "screenshot \(name)")
             return dom.standardOutput
         }
     }
