@@ -30,6 +30,15 @@ let package = Package(
             path: "Benchmarks/LoggingBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // Not a package-benchmark target: a fixed number of log calls, for instruction counts under callgrind.
+        .executableTarget(
+            name: "LogLineInstructions",
+            dependencies: [
+                .product(name: "SpyglassLogging", package: "spyglass"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/LogLineInstructions"
+        ),
         .executableTarget(
             name: "MetricsBenchmarks",
             dependencies: [

@@ -54,35 +54,60 @@ public final class Redactor: Sendable {
         return decision
     }
 
-    /// Applies the additional patterns, replacing each match with the replacement text.
+    /// Applies the additional patterns, replacing each match with the replacement text. Like the built-in
+    /// detection, they also read text with percent escapes decoded; a match there replaces the original bytes
+    /// it came from.
     public func applyingAdditionalPatterns(to text: String) -> String {
-        guard isEnabled else { return text }
+        guard isEnabled, hasAdditionalPatterns else { return text }
         var text = text
         for pattern in patterns { text.replace(pattern.regex, with: RedactionConfiguration.replacement) }
-        return text
+        let decodedMatches: [Range<Int>] = text.withUTF8Bytes { bytes in
+            guard let decoded = PercentDecodedText(bytes) else { return [] }
+            // Only ASCII escapes are decoded, so the decoded bytes are valid UTF-8 whenever the text was.
+            let decodedText = String(decoding: decoded.bytes, as: UTF8.self)
+            let utf8 = decodedText.utf8
+            return patterns.flatMap { pattern in
+                decodedText.ranges(of: pattern.regex).map { match in
+                    decoded.originalRange(of: utf8.distance(from: utf8.startIndex, to: match.lowerBound)..<utf8.distance(from: utf8.startIndex, to: match.upperBound))
+                }
+            }
+        }
+        guard !decodedMatches.isEmpty else { return text }
+        return text.withUTF8Bytes { bytes in
+            var result: [UInt8] = []
+            var position = 0
+            for match in SecretRanges.merged(decodedMatches) where !match.isEmpty {
+                result.append(contentsOf: bytes[position..<match.lowerBound])
+                result.append(contentsOf: RedactionConfiguration.replacement.utf8)
+                position = match.upperBound
+            }
+            result.append(contentsOf: bytes[position...])
+            return String(decoding: result, as: UTF8.self)
+        }
     }
 
-    /// The next run of bytes at or after `start` that holds a credential, or `nil` when the rest is clean.
-    ///
-    /// Callers copy the bytes before the range, write the replacement, and continue from the range's end.
-    public func nextSecret(in text: UnsafeBufferPointer<UInt8>, from start: Int) -> Range<Int>? {
-        guard isEnabled, text.count - start >= shortestSecret else { return nil }
-        return SecretScanner(text: text, keys: keyMatcher).next(from: start)
+    /// The credentials the built-in detection finds in `text`, in order, as ranges of its bytes.
+    public func secrets(in text: UnsafeBufferPointer<UInt8>) -> SecretRanges {
+        SecretRanges(text: text, scanner: SecretScanner(text: text, keys: keyMatcher), scans: isEnabled && text.count >= shortestSecret)
     }
 
     /// `text` with every credential replaced: additional patterns first, then the built-in detection.
     public func redact(_ text: String) -> String {
         guard isEnabled else { return text }
-        var text = applyingAdditionalPatterns(to: text)
-        return text.withUTF8 { bytes in
+        let text = applyingAdditionalPatterns(to: text)
+        return text.withUTF8Bytes { bytes in
+            var secrets = secrets(in: bytes)
+            guard var secret = secrets.next() else { return text }
             var result: [UInt8] = []
+            result.reserveCapacity(bytes.count)
             var position = 0
-            while let secret = nextSecret(in: bytes, from: position) {
+            while true {
                 result.append(contentsOf: bytes[position..<secret.lowerBound])
                 result.append(contentsOf: RedactionConfiguration.replacement.utf8)
                 position = secret.upperBound
+                guard let following = secrets.next() else { break }
+                secret = following
             }
-            if position == 0 { return String(decoding: bytes, as: UTF8.self) }
             result.append(contentsOf: bytes[position...])
             return String(decoding: result, as: UTF8.self)
         }

@@ -68,7 +68,11 @@ struct SecretScanner {
     private static let jsonWebTokenStart = Array("eyJ".utf8)
     private static let authorizationSchemes = ["bearer", "basic"]
 
-    func next(from start: Int) -> Range<Int>? {
+    /// The next credential at or after `start`.
+    ///
+    /// - Parameter percentSeen: set when a `%` was passed on the way, so that the caller knows whether the text
+    ///   needs reading decoded too; noted here because this loop visits every byte outside a word anyway.
+    func next(from start: Int, percentSeen: inout Bool) -> Range<Int>? {
         var index = start
         while index < text.count {
             let byte = text[index]
@@ -91,9 +95,22 @@ struct SecretScanner {
                 index = tokenEnd
                 continue
             }
+            if byte == UInt8(ascii: "%") { percentSeen = true }
             index += 1
         }
         return nil
+    }
+
+    /// Every credential at or after `start`, in order.
+    func all(from start: Int) -> [Range<Int>] {
+        var found: [Range<Int>] = []
+        var position = start
+        var ignored = false
+        while let secret = next(from: position, percentSeen: &ignored) {
+            found.append(secret)
+            position = secret.upperBound
+        }
+        return found
     }
 
     /// Whether a credential can start with `byte`: a prefixed token's first byte, `e` (JWT) or `b`/`B`

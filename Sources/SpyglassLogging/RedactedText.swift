@@ -34,9 +34,10 @@ extension LineBuffer {
     mutating func append(textUTF8 text: UnsafeBufferPointer<UInt8>, policy: TextPolicy, escaping: TextEscaping) {
         let limit = policy.maxValueBytes
         let window = UnsafeBufferPointer(rebasing: text[..<Swift.min(text.count, limit + TextPolicy.scanSlack)])
+        var secrets = policy.redactor.secrets(in: window)
         var position = 0
         while position < text.count {
-            let secret = policy.redactor.nextSecret(in: window, from: position)
+            let secret = secrets.next()
             var plainEnd = Swift.min(secret?.lowerBound ?? text.count, limit)
             if plainEnd < text.count {
                 // Never split a multi-byte character.

@@ -80,6 +80,45 @@ import Testing
         #expect(redactor.redact("-----BEGIN CERTIFICATE-----\nMIIB") == "-----BEGIN CERTIFICATE-----\nMIIB")
     }
 
+    /// Text that came through a URL carries its credentials percent-encoded: each is cut out of the text as it
+    /// was written, which keeps everything else, escapes included.
+    @Test(arguments: [
+        (
+            "/v1/jobs/postgres%3A%2F%2Fadmin%3AS3cretPassw0rdXYZ%40db%3A5432%2Fapp",
+            "/v1/jobs/postgres%3A%2F%2Fadmin%3A[REDACTED]%40db%3A5432%2Fapp"
+        ),
+        ("no job postgres%3a%2f%2fadmin%3aS3cret%40db", "no job postgres%3a%2f%2fadmin%3a[REDACTED]%40db"),
+        ("/login?user=ada&password%3DS3cretPassw0rd&next=%2F", "/login?user=ada&password%3D[REDACTED]&next=%2F"),
+        ("?q=password%3Dhunter2%20and%20more", "?q=password%3D[REDACTED]%20and%20more"),
+        ("%22api_key%22%3A%20%22k-12345678%22%7D", "%22api_key%22%3A%20%22[REDACTED]%22%7D"),
+        // `+` is a space in a query string: the JSON's `": "` arrives as `%22%3A+%22`.
+        ("?body=%7B%22api_key%22%3A+%22k-12345678%22%7D", "?body=%7B%22api_key%22%3A+%22[REDACTED]%22%7D"),
+        ("Authorization%3A%20Bearer%20abc.DEF-123_456~xyz", "Authorization%3A%20[REDACTED]"),
+        // A URL inside a query value inside a URL is encoded twice.
+        ("?next=%3Fdsn%3Dpostgres%253A%252F%252Fu%253Ap4ssw0rd%2540h", "?next=%3Fdsn%3D[REDACTED]"),
+        ("?next=postgres%253A%252F%252Fu%253Ap4ssw0rd%2540h", "?next=postgres%253A%252F%252Fu%253A[REDACTED]%2540h"),
+        // Raw and encoded credentials in one text: both found, in order.
+        ("token=abcdef12 then secret%3Dxyz12345", "token=[REDACTED] then secret%3D[REDACTED]"),
+        ("key sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8t%20then%20pwd%3Dx", "key [REDACTED]%20then%20pwd%3D[REDACTED]"),
+    ])
+    func percentEncodedCredentialsAreFound(text: String, expected: String) {
+        #expect(redactor.redact(text) == expected)
+    }
+
+    @Test(arguments: [
+        "cpu at 95% for 10 min", "/search/caf%C3%A9%20menu", "100%", "%zz%4", "a+b=c", "/v1/jobs/job_%41%42%43",
+        "https%3A%2F%2Fexample.com%2Fpath%3Fquery%3D1",
+    ])
+    func percentTextWithoutCredentialsIsLeftAlone(text: String) {
+        #expect(redactor.redact(text) == text)
+    }
+
+    @Test func additionalPatternsReadDecodedTextToo() throws {
+        let redactor = try Redactor(RedactionConfiguration(additionalPatterns: [#"ACME-[0-9]{6}"#]))
+        #expect(redactor.redact("order ACME%2D123456 and ACME-654321") == "order [REDACTED] and [REDACTED]")
+        #expect(redactor.redact("caf%C3%A9 ACME%2d123456.") == "caf%C3%A9 [REDACTED].")
+    }
+
     @Test func disabledRedactorChangesNothing() throws {
         let off = try Redactor(RedactionConfiguration(isEnabled: false))
         #expect(!off.isSensitiveKey("password"))

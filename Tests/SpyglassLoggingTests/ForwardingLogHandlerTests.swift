@@ -40,6 +40,22 @@ import Testing
         #expect(failure.metadata["error.message"]?.description.contains("hunter2") == false)
     }
 
+    struct NoSuchJob: Error, CustomStringConvertible {
+        var description: String { "no job postgres%3A%2F%2Fadmin%3AS3cretPassw0rdXYZ%40db" }
+    }
+
+    /// What OTLP receives: percent-encoded credentials cut out of the message, values and errors.
+    @Test func percentEncodedCredentialsAreRedacted() throws {
+        let upstream = InMemoryLogHandler()
+        let redactor = try Redactor()
+        let logger = Logger(label: "api") { _ in ForwardingLogHandler(upstream: upstream, redactor: redactor, logLevel: .info) }
+        logger.warning("GET /login?password%3DS3cretPassw0rdXYZ", error: NoSuchJob(), metadata: ["path": "/v1/jobs/token%3AS3cretPassw0rdXYZ"])
+        let entry = try #require(upstream.entries.first)
+        #expect(entry.message.description == "GET /login?password%3D[REDACTED]")
+        #expect(entry.metadata["path"] == "/v1/jobs/token%3A[REDACTED]")
+        #expect(entry.metadata["error.message"] == "no job postgres%3A%2F%2Fadmin%3A[REDACTED]%40db")
+    }
+
     @Test func theRequestsContextTravelsAsMetadata() throws {
         let upstream = InMemoryLogHandler()
         let redactor = try Redactor()

@@ -47,6 +47,13 @@ enum SecretCorpus {
         ("{\"password\":\"p@ss w0rd\"}", "p@ss w0rd"),
         ("-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7Vx3kQz\n-----END RSA PRIVATE KEY-----", "MIIEowIBAAKCAQEA7Vx3kQz"),
         ("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA", "b3BlbnNzaC1rZXktdjEAAAAA"),
+        // The same shapes as they arrive through a URL, percent-encoded (and `+` for spaces in a query).
+        ("GET /v1/jobs/postgres%3A%2F%2Fapp%3Ahunter2pass%40db%3A5432%2Fapp", "hunter2pass"),
+        ("no job login%20failed%20password%3Dcorrect-horse-battery", "correct-horse-battery"),
+        ("?q=client_secret%3A+%22very+secret+value%22", "very+secret+value"),
+        ("%7B%22password%22%3A%22p%40ss%20w0rd%22%7D", "p%40ss%20w0rd"),
+        ("?h=Authorization%3A%20Bearer%20abc.DEF-123_456~xyz", "abc.DEF-123_456~xyz"),
+        ("?next=redis%253A%252F%252F%253As3cr3tRedis%2540cache", "s3cr3tRedis"),
     ]
 
     /// Text that looks a little like a credential but is not one: it must pass through unchanged.

@@ -144,6 +144,19 @@ struct Boom: Error {}
         #expect(!text.contains(key) && !text.contains("hunter2"), "\(text)")
     }
 
+    /// A path keeps its escapes; only the percent-encoded password is cut out of it.
+    @Test func percentEncodedCredentialsInAttributesAreRedacted() throws {
+        let store = SpanStore(capacity: 10)
+        let tracer = SpyglassTracer(store: store, redactor: try Redactor())
+        tracer.withSpan("GET /v1/jobs/{id}", ofKind: .server) { span in
+            span.attributes["url.path"] = "/v1/jobs/postgres%3A%2F%2Fadmin%3AS3cretPassw0rdXYZ%40db%3A5432%2Fapp"
+            span.attributes["url.query"] = "q=%7B%22api_key%22%3A+%22k-S3cretKey%22%7D"
+        }
+        let span = try #require(store.spans().first)
+        #expect(span.attributes.get("url.path") == .string("/v1/jobs/postgres%3A%2F%2Fadmin%3A[REDACTED]%40db%3A5432%2Fapp"))
+        #expect(span.attributes.get("url.query") == .string("q=%7B%22api_key%22%3A+%22[REDACTED]%22%7D"))
+    }
+
     @Test func ratioSamplingKeepsAboutThatShareOfNewTraces() {
         let store = SpanStore(capacity: 20_000)
         let tracer = SpyglassTracer(store: store, sampler: .ratio(0.1))
