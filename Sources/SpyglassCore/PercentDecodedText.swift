@@ -1,6 +1,6 @@
-/// Text read the way a URL's reader reads it, `%3A` as `:` and `+` as a space, remembering where each decoded
-/// byte came from: a credential found in the decoded text is cut out of the original, which is left as it was
-/// everywhere else.
+/// Text read the way a URL's reader reads it, `%3A` as `:` and `+` as a space, with where each decoded byte came
+/// from: a credential found in the decoded text is cut out of the original, which is left as it was everywhere
+/// else.
 ///
 /// Only escapes of ASCII bytes are decoded. Credentials and what frames them (`:`, `/`, `@`, `=`, quotes) are
 /// ASCII, and leaving `%C3%A9` encoded keeps the decoded text valid UTF-8 with offsets that map back exactly.
@@ -10,23 +10,37 @@ struct PercentDecodedText {
     static let maximumRounds = 3
 
     /// The decoded bytes.
-    private(set) var bytes: [UInt8]
+    let bytes: UnsafeBufferPointer<UInt8>
     /// `origins[i]` is where decoded byte `i` starts in the original; `origins[bytes.count]` is its length.
-    private var origins: [Int]
+    private let origins: UnsafeBufferPointer<Int>
 
-    /// Decodes `text`; `nil` when it holds no escape of an ASCII byte (then there is nothing new to read).
-    init?(_ text: UnsafeBufferPointer<UInt8>) {
-        guard Self.firstEscape(in: text) != nil else { return nil }
-        bytes = Array(text)
-        origins = Array(0...text.count)
-        for _ in 0..<Self.maximumRounds {
-            guard decodeOnce() else { break }
+    /// Calls `body` with `text` decoded, in temporary memory that lives as long as the call; `nil` without calling
+    /// it when `text` holds no escape of an ASCII byte (then there is nothing new to read).
+    static func decoding<Result>(_ text: UnsafeBufferPointer<UInt8>, _ body: (PercentDecodedText) -> Result) -> Result? {
+        guard firstEscape(in: text) != nil else { return nil }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: text.count) { bytes in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: text.count + 1) { origins in
+                _ = bytes.initialize(from: text)
+                for index in origins.indices { origins.initializeElement(at: index, to: index) }
+                // Decoding never lengthens the text, so each round writes over what it has already read.
+                var count = text.count
+                for round in 0..<maximumRounds {
+                    if round > 0, firstEscape(in: UnsafeBufferPointer(rebasing: bytes[..<count])) == nil { break }
+                    count = decodeInPlace(bytes, origins, count: count)
+                }
+                return body(PercentDecodedText(bytes: UnsafeBufferPointer(rebasing: bytes[..<count]), origins: UnsafeBufferPointer(rebasing: origins[...count])))
+            }
         }
     }
 
     /// The range of the original text that decoded `range` came from.
     func originalRange(of range: Range<Int>) -> Range<Int> {
         origins[range.lowerBound]..<origins[range.upperBound]
+    }
+
+    /// The credentials in the decoded text, as ranges of the original.
+    func secrets(keys: SensitiveKeyMatcher) -> [Range<Int>] {
+        SecretScanner(text: bytes, keys: keys).all(from: 0).map(originalRange(of:))
     }
 
     /// Where the first `%XX` of an ASCII byte starts in `text`.
@@ -39,36 +53,23 @@ struct PercentDecodedText {
         return nil
     }
 
-    /// One round of decoding; `false` when there was nothing left to decode.
-    private mutating func decodeOnce() -> Bool {
-        var decoded: [UInt8] = []
-        var decodedOrigins: [Int] = []
-        decoded.reserveCapacity(bytes.count)
-        decodedOrigins.reserveCapacity(bytes.count + 1)
-        var changed = false
-        var index = 0
-        while index < bytes.count {
-            decodedOrigins.append(origins[index])
-            if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.count,
-                let byte = Self.asciiEscape(bytes[index + 1], bytes[index + 2])
-            {
-                decoded.append(byte)
-                index += 3
-                changed = true
-            } else if bytes[index] == UInt8(ascii: "+") {
-                decoded.append(UInt8(ascii: " "))
-                index += 1
-                changed = true
+    /// One round of decoding the first `count` bytes; returns the decoded length.
+    private static func decodeInPlace(_ bytes: UnsafeMutableBufferPointer<UInt8>, _ origins: UnsafeMutableBufferPointer<Int>, count: Int) -> Int {
+        var read = 0
+        var written = 0
+        while read < count {
+            origins[written] = origins[read]
+            if bytes[read] == UInt8(ascii: "%"), read + 2 < count, let byte = asciiEscape(bytes[read + 1], bytes[read + 2]) {
+                bytes[written] = byte
+                read += 3
             } else {
-                decoded.append(bytes[index])
-                index += 1
+                bytes[written] = bytes[read] == UInt8(ascii: "+") ? UInt8(ascii: " ") : bytes[read]
+                read += 1
             }
+            written += 1
         }
-        guard changed else { return false }
-        decodedOrigins.append(origins[bytes.count])
-        bytes = decoded
-        origins = decodedOrigins
-        return true
+        origins[written] = origins[count]
+        return written
     }
 
     /// The byte `%` `high` `low` stands for, when it is ASCII.

@@ -62,33 +62,44 @@ public final class Redactor: Sendable {
         var text = text
         for pattern in patterns { text.replace(pattern.regex, with: RedactionConfiguration.replacement) }
         let decodedMatches: [Range<Int>] = text.withUTF8Bytes { bytes in
-            guard let decoded = PercentDecodedText(bytes) else { return [] }
-            // Only ASCII escapes are decoded, so the decoded bytes are valid UTF-8 whenever the text was.
-            let decodedText = String(decoding: decoded.bytes, as: UTF8.self)
-            let utf8 = decodedText.utf8
-            return patterns.flatMap { pattern in
-                decodedText.ranges(of: pattern.regex).map { match in
-                    decoded.originalRange(of: utf8.distance(from: utf8.startIndex, to: match.lowerBound)..<utf8.distance(from: utf8.startIndex, to: match.upperBound))
+            PercentDecodedText.decoding(bytes) { decoded in
+                // Only ASCII escapes are decoded, so the decoded bytes are valid UTF-8 whenever the text was.
+                let decodedText = String(decoding: decoded.bytes, as: UTF8.self)
+                let utf8 = decodedText.utf8
+                return patterns.flatMap { pattern in
+                    decodedText.ranges(of: pattern.regex).map { match in
+                        let start = utf8.distance(from: utf8.startIndex, to: match.lowerBound)
+                        return decoded.originalRange(of: start..<(start + utf8.distance(from: match.lowerBound, to: match.upperBound)))
+                    }
                 }
-            }
+            } ?? []
         }
         guard !decodedMatches.isEmpty else { return text }
-        return text.withUTF8Bytes { bytes in
-            var result: [UInt8] = []
-            var position = 0
-            for match in SecretRanges.merged(decodedMatches) where !match.isEmpty {
-                result.append(contentsOf: bytes[position..<match.lowerBound])
-                result.append(contentsOf: RedactionConfiguration.replacement.utf8)
-                position = match.upperBound
-            }
-            result.append(contentsOf: bytes[position...])
-            return String(decoding: result, as: UTF8.self)
-        }
+        return text.withUTF8Bytes { Self.replacing(Self.merged(decodedMatches), in: $0) }
     }
 
-    /// The credentials the built-in detection finds in `text`, in order, as ranges of its bytes.
-    public func secrets(in text: UnsafeBufferPointer<UInt8>) -> SecretRanges {
-        SecretRanges(text: text, scanner: SecretScanner(text: text, keys: keyMatcher), scans: isEnabled && text.count >= shortestSecret)
+    /// Calls `body` with each credential the built-in detection finds in `text`, in order and without overlap,
+    /// as ranges of its bytes, until `body` returns `false`.
+    ///
+    /// Callers copy the bytes before each range, write ``RedactionConfiguration/replacement`` and continue after
+    /// it. Text holding a percent escape is read twice, as written and decoded (`%3A` as `:`, `+` as a space), and
+    /// a credential found either way is given as the range of the original bytes it spans: in
+    /// `password%3Dhunter2`, the range of `hunter2`. Text without a `%` is scanned once, as it is read.
+    public func forEachSecret(in text: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>) -> Bool) {
+        guard isEnabled, text.count >= shortestSecret else { return }
+        let scanner = SecretScanner(text: text, keys: keyMatcher)
+        // The scan notes every `%` it passes before the first credential; the rest is searched only if one is found.
+        var percentSeen = false
+        let first = scanner.next(from: 0, percentSeen: &percentSeen)
+        if percentSeen || first.map({ text[$0.lowerBound...].contains(UInt8(ascii: "%")) }) == true {
+            let asWritten = first.map { [$0] + scanner.all(from: $0.upperBound) } ?? []
+            let decoded = PercentDecodedText.decoding(text) { $0.secrets(keys: keyMatcher) } ?? []
+            let all = decoded.isEmpty ? asWritten : Self.merged(asWritten + decoded)
+            for secret in all where !body(secret) { return }
+            return
+        }
+        guard var secret = first else { return }
+        while body(secret), let next = scanner.next(from: secret.upperBound, percentSeen: &percentSeen) { secret = next }
     }
 
     /// `text` with every credential replaced: additional patterns first, then the built-in detection.
@@ -96,21 +107,37 @@ public final class Redactor: Sendable {
         guard isEnabled else { return text }
         let text = applyingAdditionalPatterns(to: text)
         return text.withUTF8Bytes { bytes in
-            var secrets = secrets(in: bytes)
-            guard var secret = secrets.next() else { return text }
-            var result: [UInt8] = []
-            result.reserveCapacity(bytes.count)
-            var position = 0
-            while true {
-                result.append(contentsOf: bytes[position..<secret.lowerBound])
-                result.append(contentsOf: RedactionConfiguration.replacement.utf8)
-                position = secret.upperBound
-                guard let following = secrets.next() else { break }
-                secret = following
-            }
-            result.append(contentsOf: bytes[position...])
-            return String(decoding: result, as: UTF8.self)
+            var ranges: [Range<Int>] = []
+            forEachSecret(in: bytes) { ranges.append($0); return true }
+            return ranges.isEmpty ? text : Self.replacing(ranges, in: bytes)
         }
+    }
+
+    /// `bytes` with each of the sorted, disjoint `ranges` replaced.
+    private static func replacing(_ ranges: [Range<Int>], in bytes: UnsafeBufferPointer<UInt8>) -> String {
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count)
+        var position = 0
+        for range in ranges {
+            result.append(contentsOf: bytes[position..<range.lowerBound])
+            result.append(contentsOf: RedactionConfiguration.replacement.utf8)
+            position = range.upperBound
+        }
+        result.append(contentsOf: bytes[position...])
+        return String(decoding: result, as: UTF8.self)
+    }
+
+    /// `ranges` sorted, overlapping and touching ones joined: one replacement each.
+    private static func merged(_ ranges: [Range<Int>]) -> [Range<Int>] {
+        var result: [Range<Int>] = []
+        for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) where !range.isEmpty {
+            if let last = result.last, range.lowerBound <= last.upperBound {
+                result[result.count - 1] = last.lowerBound..<max(last.upperBound, range.upperBound)
+            } else {
+                result.append(range)
+            }
+        }
+        return result
     }
 }
 

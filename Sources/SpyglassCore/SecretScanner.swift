@@ -1,7 +1,8 @@
 /// One forward pass over UTF-8 text looking for credentials. See ``RedactionConfiguration`` for what it finds.
 struct SecretScanner {
     let text: UnsafeBufferPointer<UInt8>
-    let keys: SensitiveKeyMatcher
+    /// Read without retaining it: the redactor that owns it outlives every scan.
+    unowned(unsafe) let keys: SensitiveKeyMatcher
 
     /// A credential that starts with a fixed prefix followed by a run of token characters.
     private struct PrefixedToken {

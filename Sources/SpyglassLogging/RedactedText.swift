@@ -34,23 +34,21 @@ extension LineBuffer {
     mutating func append(textUTF8 text: UnsafeBufferPointer<UInt8>, policy: TextPolicy, escaping: TextEscaping) {
         let limit = policy.maxValueBytes
         let window = UnsafeBufferPointer(rebasing: text[..<Swift.min(text.count, limit + TextPolicy.scanSlack)])
-        var secrets = policy.redactor.secrets(in: window)
         var position = 0
-        while position < text.count {
-            let secret = secrets.next()
-            var plainEnd = Swift.min(secret?.lowerBound ?? text.count, limit)
-            if plainEnd < text.count {
-                // Never split a multi-byte character.
-                while plainEnd > position, text[plainEnd] & 0xC0 == 0x80 { plainEnd -= 1 }
-            }
-            append(escaping: text[position..<plainEnd], as: escaping)
-            guard let secret, secret.lowerBound < limit else {
-                position = plainEnd
-                break
-            }
+        policy.redactor.forEachSecret(in: window) { secret in
+            // A credential that starts past the cut is cut off with the text after it.
+            guard secret.lowerBound < limit else { return false }
+            append(escaping: text[position..<secret.lowerBound], as: escaping)
             append(utf8: RedactionConfiguration.replacement)
             position = secret.upperBound
-            if position >= limit { break }
+            return position < limit
+        }
+        if position < limit {
+            var plainEnd = Swift.min(text.count, limit)
+            // Never split a multi-byte character.
+            while plainEnd < text.count, plainEnd > position, text[plainEnd] & 0xC0 == 0x80 { plainEnd -= 1 }
+            append(escaping: text[position..<plainEnd], as: escaping)
+            position = plainEnd
         }
         let omitted = text.count - position
         if omitted > 0 {

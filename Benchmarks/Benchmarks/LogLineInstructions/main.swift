@@ -21,7 +21,7 @@ guard arguments.count == 3, let count = Int(arguments[2]), count >= 0,
     let line = LineShape(rawValue: arguments[1])
 else {
     let shapes = LineShape.allCases.map(\.rawValue).joined(separator: "|")
-    fputs("usage: LogLineInstructions \(shapes) <calls>\n", stderr)
+    print("usage: LogLineInstructions \(shapes) <calls>")
     exit(2)
 }
 
