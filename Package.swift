@@ -323,7 +323,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SpyglassDemoTests",
-            dependencies: ["Spyglass", "SpyglassStack", "SpyglassMetrics", "SpyglassTestSupport"]
+            dependencies: ["Spyglass", "SpyglassStack", "SpyglassMetrics", "SpyglassTestSupport", "SpyglassDemo"]
         ),
     ]
 )

@@ -12,8 +12,44 @@ struct Command: Decodable {
     var wait: Bool?
 }
 
+/// `GET /v1/jobs` answer: a page of jobs, newest first.
 struct JobList: ResponseCodable {
     let jobs: [Job]
+    /// The `cursor` for the next page; absent on the last one.
+    let nextCursor: String?
+
+    enum CodingKeys: String, CodingKey {
+        case jobs
+        case nextCursor = "next_cursor"
+    }
+
+    static let defaultLimit = 50
+    static let maximumLimit = 500
+
+    /// The page `GET /v1/jobs` asks for: `limit` (1–500, default 50) and `cursor` (an earlier page's
+    /// `next_cursor`); anything else, or a value that cannot be used, is a 400 that says what is allowed.
+    static func page(of store: JobStore, query: [(name: String, value: String)]) throws -> JobList {
+        var limit = defaultLimit
+        var cursor: Int?
+        for (name, value) in query {
+            switch name {
+            case "limit":
+                guard let number = Int(value), (1...maximumLimit).contains(number) else {
+                    throw HTTPError(.badRequest, message: "limit=\"\(value.prefix(64))\" is not allowed: expected a whole number from 1 to \(maximumLimit)")
+                }
+                limit = number
+            case "cursor":
+                guard let number = Int(value), number >= 1 else {
+                    throw HTTPError(.badRequest, message: "cursor=\"\(value.prefix(64))\" is not allowed: expected the next_cursor of an earlier page")
+                }
+                cursor = number
+            default:
+                throw HTTPError(.badRequest, message: "parameter \"\(name.prefix(64))\" is not allowed: expected limit or cursor")
+            }
+        }
+        let page = store.page(limit: limit, cursor: cursor)
+        return JobList(jobs: page.jobs, nextCursor: page.nextCursor.map(String.init))
+    }
 }
 
 /// `POST /v1/chat` body.
@@ -41,7 +77,12 @@ extension Router<DemoRequestContext> {
             guard !command.prompt.isEmpty, command.prompt.count <= 4_000 else {
                 throw HTTPError(.badRequest, message: "prompt must be 1 to 4000 characters")
             }
-            let job = await database.track("insert", table: "jobs") { store.create(kind: kind, prompt: command.prompt) }
+            let job: Job
+            do {
+                job = try await database.track("insert", table: "jobs") { try store.create(kind: kind, prompt: command.prompt) }
+            } catch let limit as JobLedger.LimitReached {
+                throw HTTPError(.tooManyRequests, message: "\(limit)")
+            }
             guard command.wait == true, let finished = await store.finished(job.id) else {
                 return EditedResponse(status: .accepted, response: job)
             }
@@ -56,7 +97,7 @@ extension Router<DemoRequestContext> {
             }
             do {
                 return try await answers.answer(body.message) {
-                    let completion = try await agents.assistant(body.message) { store.all }
+                    let completion = try await agents.assistant(body.message) { store.page(limit: 20).jobs }
                     return ChatAnswer(
                         reply: completion.message.content,
                         model: completion.model,
@@ -68,7 +109,10 @@ extension Router<DemoRequestContext> {
                 throw HTTPError(.badGateway, message: "the model failed: \(error)")
             }
         }
-        get("/v1/jobs") { _, _ in JobList(jobs: await database.track("select", table: "jobs") { store.all }) }
+        get("/v1/jobs") { request, _ in
+            let query = request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
+            return try await database.track("select", table: "jobs") { try JobList.page(of: store, query: query) }
+        }
         get("/v1/jobs/{id}") { _, context in
             let id = try context.parameters.require("id")
             guard let job = await database.track("select", table: "jobs", { store.job(id) }) else {

@@ -20,27 +20,35 @@ struct Job: Codable, Sendable {
 
 /// The demo's jobs, run in the background by its agents like the seeds' job runners, observed by Spyglass's
 /// ``JobTelemetry``: lifecycle log lines with the `job_id` and the id of the request that created them,
-/// `jobs_total`, `job_duration_seconds`, `active_jobs`, and a trace per job linked to that request.
+/// `jobs_total`, `job_duration_seconds`, `active_jobs`, and a trace per job linked to that request. What is kept is
+/// bounded by a ``JobLedger``.
 final class JobStore: Sendable {
-    private let jobs = Mutex<[String: Job]>([:])
+    private let ledger: Mutex<JobLedger>
+    /// The tasks of jobs in progress; a task leaves when its job ends.
     private let tasks = Mutex<[String: Task<Void, any Error>]>([:])
     private let telemetry: JobTelemetry
     private let agents: DemoAgents
+    /// The longest error text kept with a failed job.
+    static let errorLimit = 1_000
 
-    init(telemetry: JobTelemetry, agents: DemoAgents) {
+    init(telemetry: JobTelemetry, agents: DemoAgents, ledger: JobLedger = JobLedger()) {
         self.telemetry = telemetry
         self.agents = agents
+        self.ledger = Mutex(ledger)
     }
 
-    var all: [Job] { jobs.withLock { Array($0.values) }.sorted { $0.createdAt < $1.createdAt } }
+    /// Up to `limit` jobs, newest first, after the cursor of an earlier page.
+    func page(limit: Int, cursor: Int? = nil) -> JobLedger.Page { ledger.withLock { $0.page(limit: limit, cursor: cursor) } }
 
-    func job(_ id: String) -> Job? { jobs.withLock { $0[id] } }
+    func job(_ id: String) -> Job? { ledger.withLock { $0.job(id) } }
 
     /// How many jobs the store holds.
-    var count: Int { jobs.withLock { $0.count } }
+    var count: Int { ledger.withLock { $0.count } }
 
     /// Creates a job and starts it in the background, carrying the caller's request context.
-    func create(kind: Job.Kind, prompt: String) -> Job {
+    ///
+    /// - Throws: ``JobLedger/LimitReached`` when as many jobs as the ledger allows are already in progress.
+    func create(kind: Job.Kind, prompt: String) throws(JobLedger.LimitReached) -> Job {
         let job = Job(
             id: "job_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16),
             kind: kind,
@@ -49,11 +57,14 @@ final class JobStore: Sendable {
             progress: 0,
             createdAt: Date()
         )
-        jobs.withLock { $0[job.id] = job }
-        let task = telemetry.start(kind.rawValue, id: job.id) { [self] run in
-            try await self.run(job, run)
+        try ledger.withLock { ledger throws(JobLedger.LimitReached) in try ledger.insert(job) }
+        // The task is registered before it can end, under the same lock it removes itself with.
+        tasks.withLock { tasks in
+            tasks[job.id] = telemetry.start(kind.rawValue, id: job.id) { [self] run in
+                defer { self.tasks.withLock { _ = $0.removeValue(forKey: job.id) } }
+                try await self.run(job, run)
+            }
         }
-        tasks.withLock { $0[job.id] = task }
         return job
     }
 
@@ -71,12 +82,7 @@ final class JobStore: Sendable {
     }
 
     private func update(_ id: String, _ change: (inout Job) -> Void) {
-        jobs.withLock { jobs in
-            if var job = jobs[id] {
-                change(&job)
-                jobs[id] = job
-            }
-        }
+        ledger.withLock { $0.update(id, change) }
     }
 
     private func run(_ job: Job, _ run: JobRun) async throws {
@@ -104,7 +110,7 @@ final class JobStore: Sendable {
         } catch {
             update(job.id) {
                 $0.status = .failed
-                $0.error = "\(error)"
+                $0.error = String("\(error)".prefix(Self.errorLimit))
                 $0.finishedAt = Date()
             }
             throw error

@@ -113,6 +113,52 @@ import FoundationNetworking
         #expect(lifecycle.last == "job_completed")
     }
 
+    @Test func jobListsArePagedNewestFirstAndBadParametersAreRefused() async throws {
+        let demo = try ChildProcess(arguments: ["--port", "0", "--job-step-milliseconds", "0"], environment: [:])
+        let started = try json(try await demo.waitForLine { $0.contains("\"server_started\"") })
+        let base = "http://127.0.0.1:\(try #require(started["port"] as? Int))"
+        var created: [String] = []
+        for number in 1...5 {
+            var request = URLRequest(url: URL(string: "\(base)/v1/commands")!)
+            request.httpMethod = "POST"
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.httpBody = Data(#"{"kind":"creative","prompt":"picture \#(number)","wait":true}"#.utf8)
+            let (body, _) = try await URLSession.shared.data(for: request)
+            created.append(try #require(try json(String(decoding: body, as: UTF8.self))["id"] as? String))
+        }
+        var listed: [String] = []
+        var query = "limit=2"
+        var pages = 0
+        while true {
+            let (body, response) = try await URLSession.shared.data(from: URL(string: "\(base)/v1/jobs?\(query)")!)
+            #expect((response as? HTTPURLResponse)?.statusCode == 200)
+            let page = try json(String(decoding: body, as: UTF8.self))
+            let jobs = try #require(page["jobs"] as? [[String: Any]])
+            #expect(jobs.count <= 2)
+            listed += jobs.compactMap { $0["id"] as? String }
+            pages += 1
+            guard let cursor = page["next_cursor"] as? String else { break }
+            query = "limit=2&cursor=\(cursor)"
+        }
+        #expect(listed == created.reversed(), "newest first, each job once")
+        #expect(pages == 3)
+
+        let refused = [
+            ("limit=0", #"limit=\"0\" is not allowed: expected a whole number from 1 to 500"#),
+            ("limit=many", #"limit=\"many\" is not allowed: expected a whole number from 1 to 500"#),
+            ("limit=501", #"limit=\"501\" is not allowed: expected a whole number from 1 to 500"#),
+            ("cursor=-3", #"cursor=\"-3\" is not allowed: expected the next_cursor of an earlier page"#),
+            ("after=job_1", #"parameter \"after\" is not allowed: expected limit or cursor"#),
+        ]
+        for (query, message) in refused {
+            let (body, response) = try await URLSession.shared.data(from: URL(string: "\(base)/v1/jobs?\(query)")!)
+            #expect((response as? HTTPURLResponse)?.statusCode == 400, "\(query)")
+            #expect(String(decoding: body, as: UTF8.self).contains(message), "\(query): \(String(decoding: body, as: UTF8.self))")
+        }
+        demo.process.terminate()
+        #expect(await demo.waitForExit() == 0)
+    }
+
     @Test func sigtermDrainsARequestInFlightBeforeExiting() async throws {
         let demo = try ChildProcess(arguments: ["--port", "0", "--job-step-milliseconds", "200"], environment: [:])
         let started = try json(try await demo.waitForLine { $0.contains("\"server_started\"") })

@@ -35,6 +35,34 @@ import Testing
         #expect(abs(parsed.timeIntervalSinceNow) < 60)
     }
 
+    /// What README promises of key order: Spyglass's own fields first, in one order, then the metadata (in
+    /// swift-log's dictionary order, which varies), then `source`.
+    @Test func spyglassFieldsComeFirstInTheirOrderThenMetadataThenSource() throws {
+        let capture = try LogCapture { $0.logging.includeSource = true }
+        SpyglassContext.with({
+            $0.requestID = "req-1"
+            $0.sessionID = "session-1"
+            $0.jobID = "job-1"
+            $0.userID = "user-1"
+            $0.workspaceID = "workspace-1"
+        }) {
+            capture.logger("api").error(
+                "request_completed", error: DemoError(),
+                metadata: ["method": "GET", "status": .stringConvertible(500), "path": "/a", "zeta": "z", "alpha": "a"]
+            )
+        }
+        let raw = try #require(try capture.rawLines().first)
+        let fixed = ["timestamp", "level", "logger", "message", "service", "environment", "version", "request_id",
+                     "session_id", "job_id", "user_id", "workspace_id", "error.type", "error.message"]
+        let positions = try fixed.map { try #require(raw.range(of: "\"\($0)\":")).lowerBound }
+        #expect(positions == positions.sorted(), "\(raw)")
+        let source = try #require(raw.range(of: "\"source\":{")).lowerBound
+        for key in ["method", "status", "path", "zeta", "alpha"] {
+            let position = try #require(raw.range(of: "\"\(key)\":")).lowerBound
+            #expect(position > positions.last! && position < source, "\(key) in \(raw)")
+        }
+    }
+
     @Test func levelsAreLowercase() throws {
         let capture = try LogCapture { $0.logging.level = .trace }
         let logger = capture.logger()
