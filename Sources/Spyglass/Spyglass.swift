@@ -103,6 +103,7 @@ public enum Spyglass {
         metrics.registerProcessMetrics()
         metrics.registerAppInfo(service: resolved.serviceName, version: resolved.version, environment: resolved.environment)
         metrics.observeCounter(StandardMetrics.logEventsDropped, labels: ["sampling"]) { Double(backend.droppedBySampling) }
+        metrics.observeCounter(StandardMetrics.logEventsDropped, labels: ["output_stalled"]) { Double(backend.writer.droppedLines) }
         // Exposed (at 0) without export too, so dashboards and alerts over it always have a series.
         let drops = export?.drops
         for reason in SpanDropCounter.Reason.allCases {

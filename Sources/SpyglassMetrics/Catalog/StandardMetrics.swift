@@ -127,7 +127,9 @@ public enum StandardMetrics {
         labels: ["metric"]
     )
     public static let logEventsDropped = CounterDefinition(
-        "spyglass_log_events_dropped_total", help: "Log lines not written, by reason (sampling of repetitive messages).", labels: ["reason"]
+        "spyglass_log_events_dropped_total",
+        help: "Log lines not written, by reason (sampling: repetitive messages sampled out; output_stalled: the log output accepted nothing for 5 s).",
+        labels: ["reason"]
     )
     public static let spansDropped = CounterDefinition(
         "spyglass_spans_dropped_total",
