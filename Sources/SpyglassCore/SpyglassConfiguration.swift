@@ -98,22 +98,13 @@ public struct SpyglassConfiguration: Sendable, Hashable {
             result.logging.sampling = try LogSampling.parse(variable.value, variable: variable.name)
         }
         if let variable = reader.first("SPYGLASS_LOG_MAX_VALUE_BYTES") {
-            guard let bytes = Int(variable.value.trimmingWhitespace()), bytes >= 64 else {
-                throw variable.error(allowed: "a whole number of bytes, at least 64")
-            }
-            result.logging.maxValueBytes = bytes
+            result.logging.maxValueBytes = try variable.integer("bytes", in: 64...1_048_576)
         }
         if let variable = reader.first("SPYGLASS_STORE_LOG_LINES") {
-            guard let lines = Int(variable.value.trimmingWhitespace()), lines >= 0 else {
-                throw variable.error(allowed: "a whole number of lines, 0 (keep none) or more")
-            }
-            result.logging.storeLines = lines
+            result.logging.storeLines = try variable.integer("lines", in: 0...1_000_000, lowest: "0 (keep none)")
         }
         if let variable = reader.first("SPYGLASS_STORE_LOG_BYTES") {
-            guard let bytes = Int(variable.value.trimmingWhitespace()), bytes >= 4096 else {
-                throw variable.error(allowed: "a whole number of bytes, at least 4096")
-            }
-            result.logging.storeBytes = bytes
+            result.logging.storeBytes = try variable.integer("bytes", in: 4096...1_073_741_824)
         }
         if let variable = reader.first("SPYGLASS_LOG_REDACTION") {
             result.logging.redaction.isEnabled = try variable.boolean()
@@ -132,34 +123,24 @@ public struct SpyglassConfiguration: Sendable, Hashable {
             result.metrics.namespace = namespace
         }
         if let variable = reader.first("SPYGLASS_METRICS_SERIES_LIMIT") {
-            guard let limit = Int(variable.value.trimmingWhitespace()), limit >= 1 else {
-                throw variable.error(allowed: "a whole number of series, at least 1")
-            }
-            result.metrics.seriesLimit = limit
+            result.metrics.seriesLimit = try variable.integer("series", in: 1...1_000_000)
         }
         if let variable = reader.first("OTEL_SDK_DISABLED") {
             result.tracing.isEnabled = try !variable.boolean()
         }
         if let variable = reader.first("OTEL_TRACES_SAMPLER") {
             result.tracing.sampler = try TraceSampler.parse(name: variable.value, argument: reader.first("OTEL_TRACES_SAMPLER_ARG")?.value)
+        } else if let argument = reader.first("OTEL_TRACES_SAMPLER_ARG") {
+            _ = try TraceSampler.parseRatio(argument.value)
         }
         if let variable = reader.first("SPYGLASS_STORE_SPANS") {
-            guard let spans = Int(variable.value.trimmingWhitespace()), spans >= 1 else {
-                throw variable.error(allowed: "a whole number of spans, at least 1")
-            }
-            result.tracing.storeSpans = spans
+            result.tracing.storeSpans = try variable.integer("spans", in: 1...1_000_000)
         }
         if let variable = reader.first("SPYGLASS_STORE_SPAN_BYTES") {
-            guard let bytes = Int(variable.value.trimmingWhitespace()), bytes >= 4096 else {
-                throw variable.error(allowed: "a whole number of bytes, at least 4096")
-            }
-            result.tracing.storeBytes = bytes
+            result.tracing.storeBytes = try variable.integer("bytes", in: 4096...1_073_741_824)
         }
         if let variable = reader.first("SPYGLASS_SHUTDOWN_DELAY_MS") {
-            guard let milliseconds = Int(variable.value.trimmingWhitespace()), milliseconds >= 0 else {
-                throw variable.error(allowed: "a whole number of milliseconds, 0 or more")
-            }
-            result.shutdownDelay = .milliseconds(milliseconds)
+            result.shutdownDelay = .milliseconds(try variable.integer("milliseconds", in: 0...600_000))
         }
         if let variable = reader.first("SPYGLASS_LLM_PRICES") {
             result.genAI.pricesFile = variable.value.trimmingWhitespace()
@@ -168,10 +149,7 @@ public struct SpyglassConfiguration: Sendable, Hashable {
             result.genAI.capturesContent = try variable.boolean()
         }
         if let variable = reader.first("SPYGLASS_LLM_CONTENT_MAX_CHARS") {
-            guard let limit = Int(variable.value.trimmingWhitespace()), limit >= 16 else {
-                throw variable.error(allowed: "a whole number of characters, at least 16")
-            }
-            result.genAI.contentCharacterLimit = limit
+            result.genAI.contentCharacterLimit = try variable.integer("characters", in: 16...1_000_000)
         }
         if let variable = reader.first("SPYGLASS_LLM_BUDGETS") {
             result.genAI.budgets = try LLMCostBudget.parse(variable.value, variable: variable.name)
@@ -227,10 +205,7 @@ public struct SpyglassConfiguration: Sendable, Hashable {
         let headers = try reader.first("OTEL_EXPORTER_OTLP_HEADERS")?.keyValuePairs()
         var timeout: Duration?
         if let variable = reader.first("OTEL_EXPORTER_OTLP_TIMEOUT") {
-            guard let milliseconds = Int(variable.value.trimmingWhitespace()), milliseconds > 0 else {
-                throw variable.error(allowed: "a positive whole number of milliseconds")
-            }
-            timeout = .milliseconds(milliseconds)
+            timeout = .milliseconds(try variable.integer("milliseconds", in: 1...600_000))
         }
         func exporter(_ name: String) throws(ConfigurationError) -> Bool? {
             guard let variable = reader.first(name) else { return nil }
@@ -282,6 +257,15 @@ private struct EnvironmentReader {
 
         func error(allowed: String) -> ConfigurationError {
             ConfigurationError(variable: name, value: value, allowed: allowed)
+        }
+
+        /// The value as a whole number in `range`. Every number has an upper bound too: a store sized from one is
+        /// allocated at start, and a delay or timeout past it would never end.
+        func integer(_ unit: String, in range: ClosedRange<Int>, lowest: String? = nil) throws(ConfigurationError) -> Int {
+            guard let number = Int(value.trimmingWhitespace()), range.contains(number) else {
+                throw error(allowed: "a whole number of \(unit) from \(lowest ?? String(range.lowerBound)) to \(range.upperBound)")
+            }
+            return number
         }
 
         func boolean() throws(ConfigurationError) -> Bool {

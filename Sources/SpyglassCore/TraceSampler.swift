@@ -51,13 +51,19 @@ extension TraceSampler {
     /// The sampler named by OpenTelemetry's `OTEL_TRACES_SAMPLER` and `OTEL_TRACES_SAMPLER_ARG` values.
     ///
     /// - Throws: ``ConfigurationError`` for a sampler name or ratio that is not allowed.
+    /// `OTEL_TRACES_SAMPLER_ARG` as a ratio, checked even when the sampler takes none: a mistake is reported
+    /// rather than ignored.
+    package static func parseRatio(_ argument: String) throws(ConfigurationError) -> Double {
+        guard let ratio = Double(argument.trimmingWhitespace()), (0...1).contains(ratio) else {
+            throw ConfigurationError(variable: "OTEL_TRACES_SAMPLER_ARG", value: argument, allowed: "a ratio from 0 to 1")
+        }
+        return ratio
+    }
+
     package static func parse(name: String, argument: String?) throws(ConfigurationError) -> TraceSampler {
         func ratio() throws(ConfigurationError) -> Double {
             guard let argument else { return 1 }   // the specification's default
-            guard let ratio = Double(argument.trimmingWhitespace()), (0...1).contains(ratio) else {
-                throw ConfigurationError(variable: "OTEL_TRACES_SAMPLER_ARG", value: argument, allowed: "a ratio from 0 to 1")
-            }
-            return ratio
+            return try parseRatio(argument)
         }
         switch name.trimmingWhitespace().lowercased() {
         case "always_on": return TraceSampler(root: .always, followsParent: false)

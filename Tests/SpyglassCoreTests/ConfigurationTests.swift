@@ -28,7 +28,7 @@ import Testing
         #expect(SpyglassConfiguration().logging.storeLines == 10_000 && SpyglassConfiguration().logging.storeBytes == 16 * 1024 * 1024)
         let configuration = try SpyglassConfiguration().applyingEnvironment(["SPYGLASS_STORE_LOG_LINES": "0", "SPYGLASS_STORE_LOG_BYTES": "65536"])
         #expect(configuration.logging.storeLines == 0 && configuration.logging.storeBytes == 65536)
-        #expect(throws: ConfigurationError(variable: "SPYGLASS_STORE_LOG_BYTES", value: "100", allowed: "a whole number of bytes, at least 4096")) {
+        #expect(throws: ConfigurationError(variable: "SPYGLASS_STORE_LOG_BYTES", value: "100", allowed: "a whole number of bytes from 4096 to 1073741824")) {
             try SpyglassConfiguration().applyingEnvironment(["SPYGLASS_STORE_LOG_BYTES": "100"])
         }
     }
@@ -36,7 +36,7 @@ import Testing
     @Test func theSpanStoreIsSizedFromTheEnvironment() throws {
         let configuration = try SpyglassConfiguration().applyingEnvironment(["SPYGLASS_STORE_SPANS": "500", "SPYGLASS_STORE_SPAN_BYTES": "1048576"])
         #expect(configuration.tracing.storeSpans == 500 && configuration.tracing.storeBytes == 1_048_576)
-        #expect(throws: ConfigurationError(variable: "SPYGLASS_STORE_SPANS", value: "0", allowed: "a whole number of spans, at least 1")) {
+        #expect(throws: ConfigurationError(variable: "SPYGLASS_STORE_SPANS", value: "0", allowed: "a whole number of spans from 1 to 1000000")) {
             try SpyglassConfiguration().applyingEnvironment(["SPYGLASS_STORE_SPANS": "0"])
         }
     }
@@ -166,12 +166,24 @@ import Testing
         ("SPYGLASS_LOG_SOURCE", "maybe", "true, false"),
         ("SPYGLASS_LOG_SAMPLING", "first=0", "first=N"),
         ("SPYGLASS_LOG_SAMPLING", "interval=soon", "first=N"),
-        ("SPYGLASS_LOG_MAX_VALUE_BYTES", "12", "at least 64"),
+        ("SPYGLASS_LOG_MAX_VALUE_BYTES", "12", "from 64 to 1048576"),
+        // Every number has an upper bound: these crashed start-up (a store allocated at its size, an overflow).
+        ("SPYGLASS_LOG_MAX_VALUE_BYTES", "9223372036854775807", "from 64 to 1048576"),
+        ("SPYGLASS_STORE_LOG_LINES", "4000000000", "from 0 (keep none) to 1000000"),
+        ("SPYGLASS_STORE_SPANS", "999999999999", "from 1 to 1000000"),
+        ("SPYGLASS_STORE_LOG_BYTES", "9223372036854775807", "from 4096 to 1073741824"),
+        ("SPYGLASS_STORE_SPAN_BYTES", "9223372036854775807", "from 4096 to 1073741824"),
+        // And these never ended: a shutdown that waits three years, an export that may take as long.
+        ("SPYGLASS_SHUTDOWN_DELAY_MS", "99999999999", "from 0 to 600000"),
+        ("OTEL_EXPORTER_OTLP_TIMEOUT", "9223372036854775807", "from 1 to 600000"),
+        ("SPYGLASS_LLM_CONTENT_MAX_CHARS", "9223372036854775807", "from 16 to 1000000"),
+        // A ratio is checked even when the sampler takes none.
+        ("OTEL_TRACES_SAMPLER_ARG", "2", "a ratio from 0 to 1"),
         ("SPYGLASS_LOG_REDACTION", "sometimes", "true, false"),
         ("SPYGLASS_METRICS_NAMESPACE", "skill-meat", "[a-zA-Z_:][a-zA-Z0-9_:]*"),
         ("SPYGLASS_METRICS_NAMESPACE", "9lives", "[a-zA-Z_:][a-zA-Z0-9_:]*"),
-        ("SPYGLASS_METRICS_SERIES_LIMIT", "0", "at least 1"),
-        ("SPYGLASS_METRICS_SERIES_LIMIT", "many", "at least 1"),
+        ("SPYGLASS_METRICS_SERIES_LIMIT", "0", "from 1 to 1000000"),
+        ("SPYGLASS_METRICS_SERIES_LIMIT", "many", "from 1 to 1000000"),
         ("OTEL_TRACES_SAMPLER", "sometimes", "parentbased_traceidratio"),
         ("OTEL_SDK_DISABLED", "maybe", "true, false"),
         ("OTEL_EXPORTER_OTLP_ENDPOINT", "collector:4318", "http:// or https:// URL"),
@@ -251,7 +263,7 @@ import Testing
     @Test func shutdownDelayComesFromMilliseconds() throws {
         #expect(try SpyglassConfiguration().applyingEnvironment([:]).shutdownDelay == .zero)
         #expect(try SpyglassConfiguration().applyingEnvironment(["SPYGLASS_SHUTDOWN_DELAY_MS": "5000"]).shutdownDelay == .seconds(5))
-        #expect(throws: ConfigurationError(variable: "SPYGLASS_SHUTDOWN_DELAY_MS", value: "5s", allowed: "a whole number of milliseconds, 0 or more")) {
+        #expect(throws: ConfigurationError(variable: "SPYGLASS_SHUTDOWN_DELAY_MS", value: "5s", allowed: "a whole number of milliseconds from 0 to 600000")) {
             try SpyglassConfiguration().applyingEnvironment(["SPYGLASS_SHUTDOWN_DELAY_MS": "5s"])
         }
     }

@@ -86,6 +86,15 @@ final class ChildProcess: Sendable {
         return line
     }
 
+    /// The stdout lines satisfying `predicate` once there are `count` of them (or the output ended), waiting as
+    /// long as `timeout`.
+    func waitForLines(_ count: Int, timeout: Duration = .seconds(60), where predicate: @escaping @Sendable (String) -> Bool) async -> [String] {
+        _ = await waitUntil(timeout: timeout) { state in
+            state.lines.lazy.filter(predicate).count >= count || state.outputFinished ? "" : nil
+        }
+        return lines.filter(predicate)
+    }
+
     /// Waits until the process exited and its output was read to the end; returns the exit status.
     func waitForExit(timeout: Duration = .seconds(60)) async -> Int32? {
         let status = await waitUntil(timeout: timeout) { state in

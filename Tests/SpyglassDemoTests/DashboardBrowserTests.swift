@@ -146,6 +146,55 @@ import FoundationNetworking
         _ = try await browser.render(base + "#/traces?sort=slowest", screenshot: "traces")
     }
 
+    /// Markup planted where users and attackers control text (a path word, a job prompt, an error's message, a
+    /// User-Agent) must reach the page as text: Chromium renders every view, and no planted element may exist.
+    @Test func textFromRequestsNeverBecomesMarkup() async throws {
+        let browser = Browser(
+            chromium: try Peers.chromium,
+            profile: FileManager.default.temporaryDirectory.appendingPathComponent("spyglass-chromium-\(UUID().uuidString)"),
+            artifacts: try Peers.artifacts("dashboard-xss")
+        )
+        defer { try? FileManager.default.removeItem(at: browser.profile) }
+        let demo = try ChildProcess(arguments: ["--port", "0", "--job-step-milliseconds", "5"])
+        defer { demo.process.terminate() }
+        let ready = try json(Data(try await demo.waitForLine { $0.contains("\"dashboard_ready\"") }.utf8))
+        let login = try #require(ready["url"] as? String)
+        let token = try #require(login.components(separatedBy: "?t=").last)
+        let base = try #require(login.components(separatedBy: "/login").first)
+        let service = base.replacingOccurrences(of: "/spyglass", with: "")
+        func payload(_ name: String) -> String { #"<img id="xss-\#(name)" src="x" onerror="document.title='pwned'"><script id="xss-\#(name)-script">document.title='pwned'</script>"# }
+
+        var echo = URLRequest(url: URL(string: service + "/v1/echo/" + payload("path").addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)!)
+        echo.setValue(payload("agent"), forHTTPHeaderField: "User-Agent")
+        let (_, echoResponse) = try await URLSession.shared.data(for: echo)
+        let traceID = try #require((echoResponse as? HTTPURLResponse)?.value(forHTTPHeaderField: "X-Trace-ID"))
+        for (path, body) in [
+            ("/v1/commands", ["kind": "research", "prompt": "fail " + payload("prompt"), "wait": true] as [String: Any]),
+            ("/v1/chat", ["message": "overload " + payload("chat")]),
+            // Refused with the kind in its message, which the access line carries as error.message.
+            ("/v1/commands", ["kind": payload("kind"), "prompt": "x"]),
+        ] {
+            var request = URLRequest(url: URL(string: service + path)!)
+            request.httpMethod = "POST"
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.httpBody = try JSONSerialization.data(withJSONObject: body)
+            _ = try await URLSession.shared.data(for: request)
+        }
+        _ = try await URLSession.shared.data(from: URL(string: service + "/v1/jobs/" + payload("id").addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)!)
+        try await waitFor(base + "/api/errors", token: token) { (($0["groups"] as? [Any])?.count ?? 0) >= 1 }
+        try await waitFor(base + "/api/jobs", token: token) { (($0["ended"] as? [Any])?.isEmpty == false) }
+
+        _ = try await browser.render(login, screenshot: "login")
+        var planted = 0
+        for (view, name) in [("#/logs", "logs"), ("#/errors", "errors"), ("#/jobs", "jobs"), ("#/traces", "traces"), ("#/trace/\(traceID)", "trace"), ("#/genai", "genai")] {
+            let dom = try await browser.render(base + view, screenshot: name)
+            #expect(!dom.contains("<img id=\"xss-") && !dom.contains("<script id=\"xss-"), "\(view): planted markup became an element")
+            #expect(!dom.contains("<title>pwned</title>"), "\(view): planted script ran")
+            planted += dom.components(separatedBy: "&lt;img id=\"xss-").count - 1
+        }
+        #expect(planted >= 3, "the planted text is shown, as text (User-Agent in the logs and the trace, the kind in the logs)")
+    }
+
     private func status(_ url: String, bearer: String? = nil) async throws -> Int {
         var request = URLRequest(url: URL(string: url)!)
         if let bearer { request.setValue("Bearer \(bearer)", forHTTPHeaderField: "Authorization") }
