@@ -19,6 +19,13 @@ import FoundationNetworking
         let profile: URL
         let artifacts: URL
 
+        /// Chromium with a new profile, leaving what it renders in `.build/test-artifacts/{artifacts}/`.
+        init(artifacts name: String) throws {
+            chromium = try Peers.chromium
+            profile = FileManager.default.temporaryDirectory.appendingPathComponent("spyglass-chromium-\(UUID().uuidString)")
+            artifacts = try Peers.artifacts(name)
+        }
+
         /// The DOM of `url` once its script has run through `budget` of virtual time (network waits included),
         /// and a screenshot of the same page named `name`.
         func render(_ url: String, screenshot name: String) async throws -> String {
@@ -58,6 +65,13 @@ import FoundationNetworking
         Issue.record("timed out waiting for \(url)")
     }
 
+    /// The demo's dashboard: its login link (with the token made at start), the token, and the dashboard's base URL.
+    private func dashboard(of demo: ChildProcess) async throws -> (login: String, token: String, base: String) {
+        let ready = try json(Data(try await demo.waitForLine { $0.contains("\"dashboard_ready\"") }.utf8))
+        let login = try #require(ready["url"] as? String)
+        return (login, try #require(login.components(separatedBy: "?t=").last), try #require(login.components(separatedBy: "/login").first))
+    }
+
     /// The capture groups of every match of `pattern` in `text`.
     private func matches(_ pattern: String, in text: String) throws -> [[String]] {
         text.matches(of: try Regex(pattern)).map { match in
@@ -66,18 +80,11 @@ import FoundationNetworking
     }
 
     @Test func chromiumRendersChartsTheWaterfallOfAKnownTraceAndItsLogLines() async throws {
-        let browser = Browser(
-            chromium: try Peers.chromium,
-            profile: FileManager.default.temporaryDirectory.appendingPathComponent("spyglass-chromium-\(UUID().uuidString)"),
-            artifacts: try Peers.artifacts("dashboard")
-        )
+        let browser = try Browser(artifacts: "dashboard")
         defer { try? FileManager.default.removeItem(at: browser.profile) }
         let demo = try ChildProcess(arguments: ["--port", "0", "--traffic", "--traffic-interval", "100", "--job-step-milliseconds", "20"])
         defer { demo.process.terminate() }
-        let ready = try json(Data(try await demo.waitForLine { $0.contains("\"dashboard_ready\"") }.utf8))
-        let login = try #require(ready["url"] as? String)
-        let token = try #require(login.components(separatedBy: "?t=").last)
-        let base = try #require(login.components(separatedBy: "/login").first)
+        let (login, token, base) = try await dashboard(of: demo)
         #expect(token.count == 32, "a token made at start, as in development")
 
         // The known trace: a chat whose caller sent its traceparent.
@@ -149,18 +156,11 @@ import FoundationNetworking
     /// Markup planted where users and attackers control text (a path word, a job prompt, an error's message, a
     /// User-Agent) must reach the page as text: Chromium renders every view, and no planted element may exist.
     @Test func textFromRequestsNeverBecomesMarkup() async throws {
-        let browser = Browser(
-            chromium: try Peers.chromium,
-            profile: FileManager.default.temporaryDirectory.appendingPathComponent("spyglass-chromium-\(UUID().uuidString)"),
-            artifacts: try Peers.artifacts("dashboard-xss")
-        )
+        let browser = try Browser(artifacts: "dashboard-xss")
         defer { try? FileManager.default.removeItem(at: browser.profile) }
         let demo = try ChildProcess(arguments: ["--port", "0", "--job-step-milliseconds", "5"])
         defer { demo.process.terminate() }
-        let ready = try json(Data(try await demo.waitForLine { $0.contains("\"dashboard_ready\"") }.utf8))
-        let login = try #require(ready["url"] as? String)
-        let token = try #require(login.components(separatedBy: "?t=").last)
-        let base = try #require(login.components(separatedBy: "/login").first)
+        let (login, token, base) = try await dashboard(of: demo)
         let service = base.replacingOccurrences(of: "/spyglass", with: "")
         func payload(_ name: String) -> String { #"<img id="xss-\#(name)" src="x" onerror="document.title='pwned'"><script id="xss-\#(name)-script">document.title='pwned'</script>"# }
 

@@ -215,6 +215,48 @@ import FoundationNetworking
         #expect(jobSpans.count == inFlight)
     }
 
+    /// Hostile ids and trace headers are replaced, not kept; an oversized body is refused; the lines stay JSON.
+    @Test func hostileHeadersAndHugeBodiesAreRefusedOrReplaced() async throws {
+        let demo = try ChildProcess(arguments: ["--port", "0"])
+        let port = try #require(try json(try await demo.waitForLine { $0.contains("\"server_started\"") })["port"] as? Int)
+        let client = RawHTTPClient(port: port)
+        let bogusTrace = "4bf92f3577b34da6a3ce929d0e0e4736"
+        let hostile: [[String: String]] = [
+            ["X-Request-ID": String(repeating: "r", count: 8_000)],
+            ["X-Request-ID": "id with spaces"],
+            ["X-Request-ID": "<script>alert(1)</script>"],
+            ["traceparent": "ff-\(bogusTrace)-00f067aa0ba902b7-01"],
+            ["traceparent": "00-00000000000000000000000000000000-00f067aa0ba902b7-01"],
+            ["traceparent": "00-\(bogusTrace)-0000000000000000-01"],
+            ["traceparent": "00-\(bogusTrace.uppercased())-00f067aa0ba902b7-01"],
+            ["traceparent": String(repeating: "0", count: 8_000)],
+            ["tracestate": (0..<2_000).map { "k\($0)=v\($0)" }.joined(separator: ",")],
+        ]
+        for (index, headers) in hostile.enumerated() {
+            let answer = try client.get(["/v1/echo/hostile\(index)"], headers: headers)
+            #expect(answer.first?.status == 200, "\(headers.keys)")
+        }
+        var upload = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/v1/commands")!)
+        upload.httpMethod = "POST"
+        upload.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        upload.httpBody = Data(repeating: UInt8(ascii: "a"), count: 20 << 20)
+        // The server may answer before taking the whole body and close the connection under the client.
+        if let (_, uploaded) = try? await URLSession.shared.data(for: upload) {
+            #expect((uploaded as? HTTPURLResponse)?.statusCode == 413)
+        }
+        #expect(try client.get(["/v1/echo/after"]).first?.status == 200)
+        demo.process.terminate()
+        #expect(await demo.waitForExit() == 0)
+        let completed = try demo.lines.map(json).filter { $0["message"] as? String == "request_completed" }
+        #expect(completed.count == hostile.count + 2)
+        #expect(completed.contains { $0["status"] as? Int == 413 }, "the refused upload is logged")
+        for line in completed {
+            let requestID = try #require(line["request_id"] as? String)
+            #expect(requestID.count <= 128 && requestID.allSatisfy { $0.isLetter || $0.isNumber || "-_.:".contains($0) }, "\(requestID.prefix(40))")
+            #expect(line["trace_id"] as? String != bogusTrace, "an invalid traceparent starts a new trace")
+        }
+    }
+
     /// Without its token the dashboard shows nothing, and no path reaches a file.
     @Test func theDashboardAnswersNothingWithoutItsTokenAndNoPathReachesAFile() async throws {
         let token = "probe-dashboard-token-0123456789"
