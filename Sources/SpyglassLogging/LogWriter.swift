@@ -15,9 +15,9 @@ import Darwin
 /// passes ``highWaterMark``, when a line is marked urgent (errors), every flush interval, at ``flush()`` and
 /// when the process exits normally. A line is never interleaved with another. When the descriptor is slower
 /// than the service, writers wait for it instead of dropping lines, but not for ever: a pipe or socket that
-/// accepts nothing for ``stallTimeout`` (its reader stopped reading) is treated as stalled, and lines are
-/// dropped, and counted in ``droppedLines``, until it accepts bytes again, so that a log reader that hangs
-/// cannot hang the service. A line cut by a stall is ended with a newline before the next one.
+/// accepts nothing for the stall timeout (its reader stopped reading) is treated as stalled, and lines are dropped
+/// and counted in ``droppedLines`` until it accepts bytes again, so that a log reader that hangs cannot hang the
+/// service. A line cut by a stall is ended with a newline before the next one.
 public final class LogWriter: Sendable {
     /// Buffered bytes that trigger an immediate write.
     public static let highWaterMark = 32 * 1024
@@ -122,7 +122,8 @@ public final class LogWriter: Sendable {
                 return batch
             }
             guard !batch.isEmpty else { return }
-            if output.endsInsideLine { batch.insert(UInt8(ascii: "\n"), at: 0) }
+            let endsCutLine = output.endsInsideLine
+            if endsCutLine { batch.insert(UInt8(ascii: "\n"), at: 0) }
             let outcome = batch.withUnsafeBytes { write($0, output: &output) }
             switch outcome {
             case .written:
@@ -130,10 +131,10 @@ public final class LogWriter: Sendable {
             case .failed:
                 pending.withLock { $0.writeFailures += 1 }
             case .stalled(let written):
-                let unwritten = batch[written...]
-                output.endsInsideLine = written > 0 && batch[written - 1] != UInt8(ascii: "\n")
-                    || (written == 0 && output.endsInsideLine)
-                let lines = unwritten.count { $0 == UInt8(ascii: "\n") }
+                // Whether what was written last ends inside a line; the newline that would end it is not a line.
+                output.endsInsideLine = written > 0 ? batch[written - 1] != UInt8(ascii: "\n") : endsCutLine
+                let newlines = batch[written...].count { $0 == UInt8(ascii: "\n") }
+                let lines = newlines - (endsCutLine && written == 0 ? 1 : 0)
                 pending.withLock { $0.droppedLines += lines }
             }
             batch.removeAll(keepingCapacity: false)
