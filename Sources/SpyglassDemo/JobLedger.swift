@@ -43,6 +43,9 @@ struct JobLedger: Sendable {
 
     var count: Int { entries.count }
 
+    /// How many elements the ledger's collections hold: what its memory grows with.
+    var storedElements: Int { entries.count + order.count + ended.count }
+
     func job(_ id: String) -> Job? { entries[id]?.job }
 
     /// Adds a job that has not ended.
