@@ -80,17 +80,8 @@ struct JobLedger: Sendable {
     /// Up to `limit` jobs, newest first, starting after the job whose sequence is `cursor` (from the newest when
     /// `nil`).
     func page(limit: Int, cursor: Int?) -> Page {
-        // The first position whose sequence is not below the cursor: everything before it is older.
-        var end = order.count
-        if let cursor {
-            var low = 0
-            var high = order.count
-            while low < high {
-                let middle = (low + high) / 2
-                if order[middle].sequence < cursor { low = middle + 1 } else { high = middle }
-            }
-            end = low
-        }
+        // Everything before the cursor's position is older than it.
+        let end = cursor.map(position(of:)) ?? order.count
         let start = max(0, end - limit)
         let jobs = order[start..<end].reversed().compactMap { entries[$0.id]?.job }
         return Page(jobs: jobs, nextCursor: start > 0 ? order[start].sequence : nil)
@@ -98,13 +89,19 @@ struct JobLedger: Sendable {
 
     private mutating func remove(_ id: String) {
         guard let entry = entries.removeValue(forKey: id) else { return }
+        let position = position(of: entry.sequence)
+        if position < order.count, order[position].sequence == entry.sequence { order.remove(at: position) }
+    }
+
+    /// The first position in ``order`` whose sequence is not below `sequence` (a binary search: sequences ascend).
+    private func position(of sequence: Int) -> Int {
         var low = 0
         var high = order.count
         while low < high {
             let middle = (low + high) / 2
-            if order[middle].sequence < entry.sequence { low = middle + 1 } else { high = middle }
+            if order[middle].sequence < sequence { low = middle + 1 } else { high = middle }
         }
-        if low < order.count, order[low].sequence == entry.sequence { order.remove(at: low) }
+        return low
     }
 }
 

@@ -188,8 +188,7 @@ public final class LogWriter: Sendable {
             }
             // Without RWF_NOWAIT (kernels before 5.8): `poll` vouches for room for one page, and a write of at
             // most `PIPE_BUF` bytes needs no more.
-            var descriptor = pollfd(fd: fileDescriptor, events: Int16(POLLOUT), revents: 0)
-            guard poll(&descriptor, 1, 0) > 0 else {
+            guard waitForRoom(.zero) else {
                 errno = EAGAIN
                 return -1
             }
