@@ -11,15 +11,19 @@ let package = Package(
     name: "spyglass",
     platforms: [.macOS(.v15)],
     products: [
+        // The umbrella: `Spyglass.bootstrap`, re-exporting the signal modules every service calls.
         .library(name: "Spyglass", targets: ["Spyglass"]),
         .library(name: "SpyglassCore", targets: ["SpyglassCore"]),
         .library(name: "SpyglassLogging", targets: ["SpyglassLogging"]),
         .library(name: "SpyglassMetrics", targets: ["SpyglassMetrics"]),
-        .library(name: "SpyglassStore", targets: ["SpyglassStore"]),
         .library(name: "SpyglassTracing", targets: ["SpyglassTracing"]),
         .library(name: "SpyglassOTLP", targets: ["SpyglassOTLP"]),
         .library(name: "SpyglassHealth", targets: ["SpyglassHealth"]),
+        .library(name: "SpyglassHealthChecks", targets: ["SpyglassHealthChecks"]),
+        .library(name: "SpyglassJobs", targets: ["SpyglassJobs"]),
         .library(name: "SpyglassGenAI", targets: ["SpyglassGenAI"]),
+        .library(name: "SpyglassOpenAI", targets: ["SpyglassOpenAI"]),
+        .library(name: "SpyglassDashboard", targets: ["SpyglassDashboard"]),
         .library(name: "SpyglassHummingbird", targets: ["SpyglassHummingbird"]),
         .library(name: "SpyglassStack", targets: ["SpyglassStack"]),
         .executable(name: "spyglass-demo", targets: ["SpyglassDemo"]),
@@ -45,6 +49,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
+        // Context, ids, redaction and the parsing every module's configuration shares. No Foundation.
         .target(
             name: "SpyglassCore",
             dependencies: [
@@ -57,7 +62,6 @@ let package = Package(
             name: "SpyglassLogging",
             dependencies: [
                 "SpyglassCore",
-                "SpyglassStore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Instrumentation", package: "swift-distributed-tracing"),
             ],
@@ -74,19 +78,9 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
-            name: "SpyglassStore",
-            dependencies: [
-                "SpyglassCore",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Tracing", package: "swift-distributed-tracing"),
-            ],
-            swiftSettings: strictSettings
-        ),
-        .target(
             name: "SpyglassTracing",
             dependencies: [
                 "SpyglassCore",
-                "SpyglassStore",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Instrumentation", package: "swift-distributed-tracing"),
                 .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
@@ -94,11 +88,12 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // swift-otel (and gRPC with it) only here, so the in-process tracer and everything below it build without.
+        // swift-otel (and gRPC and AsyncHTTPClient with it) only here, so the in-process signals build without.
         .target(
             name: "SpyglassOTLP",
             dependencies: [
                 "SpyglassCore",
+                "SpyglassTracing",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "OTel", package: "swift-otel"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
@@ -107,14 +102,60 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // LLM, agent, tool, job and external-call telemetry, the price table, the OpenAI-compatible client.
+        // Readiness and liveness, the checks that need no client library, system information.
+        .target(
+            name: "SpyglassHealth",
+            dependencies: [
+                "SpyglassCore",
+                "SpyglassMetrics",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The checks of dependencies over the network: PostgreSQL, Redis, HTTP, TCP.
+        .target(
+            name: "SpyglassHealthChecks",
+            dependencies: [
+                "SpyglassHealth",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Background jobs and calls to third-party APIs: their metrics, spans and lifecycle lines.
+        .target(
+            name: "SpyglassJobs",
+            dependencies: [
+                "SpyglassCore",
+                "SpyglassMetrics",
+                "SpyglassTracing",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // LLM, agent and tool telemetry, the price table and cost budgets.
         .target(
             name: "SpyglassGenAI",
             dependencies: [
                 "SpyglassCore",
                 "SpyglassMetrics",
-                "SpyglassStore",
                 "SpyglassTracing",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
+            resources: [.embedInCode("default-prices.json")],
+            swiftSettings: strictSettings
+        ),
+        // An instrumented client of OpenAI-compatible chat APIs.
+        .target(
+            name: "SpyglassOpenAI",
+            dependencies: [
+                "SpyglassGenAI",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -124,27 +165,36 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The built-in dashboard: the stores logging, tracing and jobs publish to, and its API, whatever the framework.
         .target(
-            name: "SpyglassHealth",
+            name: "SpyglassDashboard",
             dependencies: [
                 "SpyglassCore",
+                "SpyglassLogging",
                 "SpyglassMetrics",
+                "SpyglassTracing",
+                "SpyglassJobs",
+                "SpyglassHealth",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            // The dashboard's page, script and styles, compiled into the binary: nothing is fetched from elsewhere.
+            resources: [
+                .embedInCode("Assets/index.html"),
+                .embedInCode("Assets/app.js"),
+                .embedInCode("Assets/app.css"),
             ],
             swiftSettings: strictSettings
         ),
+        // The Hummingbird 2 adapter: middleware, /metrics, health endpoints, the dashboard's routes.
         .target(
             name: "SpyglassHummingbird",
             dependencies: [
                 "SpyglassCore",
                 "SpyglassMetrics",
                 "SpyglassHealth",
-                "SpyglassStore",
+                "SpyglassDashboard",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
@@ -152,27 +202,22 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
-            // The dashboard's page, script and styles, compiled into the binary: nothing is fetched from elsewhere.
-            resources: [
-                .embedInCode("Dashboard/Assets/index.html"),
-                .embedInCode("Dashboard/Assets/app.js"),
-                .embedInCode("Dashboard/Assets/app.css"),
-            ],
             swiftSettings: strictSettings
         ),
+        // `Spyglass.bootstrap` and `SpyglassConfiguration`: every module's part composed. Framework-neutral.
         .target(
             name: "Spyglass",
             dependencies: [
                 "SpyglassCore",
                 "SpyglassLogging",
                 "SpyglassMetrics",
-                "SpyglassStore",
                 "SpyglassTracing",
                 "SpyglassOTLP",
                 "SpyglassHealth",
+                "SpyglassJobs",
                 "SpyglassGenAI",
+                "SpyglassDashboard",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
-                "SpyglassHummingbird",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -192,7 +237,7 @@ let package = Package(
             name: "SpyglassCLI",
             dependencies: [
                 "SpyglassStack",
-                "SpyglassCore",
+                "Spyglass",
                 "SpyglassGenAI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -203,6 +248,11 @@ let package = Package(
             name: "SpyglassDemo",
             dependencies: [
                 "Spyglass",
+                "SpyglassGenAI",
+                "SpyglassOpenAI",
+                "SpyglassJobs",
+                "SpyglassHealthChecks",
+                "SpyglassHummingbird",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -216,25 +266,29 @@ let package = Package(
         .target(
             name: "SpyglassTestSupport",
             dependencies: ["SpyglassLogging", .product(name: "Logging", package: "swift-log")],
-            path: "Tests/SpyglassTestSupport"
+            path: "Tests/SpyglassTestSupport",
+            swiftSettings: strictSettings
         ),
         .testTarget(
             name: "SpyglassCoreTests",
             dependencies: [
                 "SpyglassCore",
                 .product(name: "Instrumentation", package: "swift-distributed-tracing"),
-            ]
+            ],
+            swiftSettings: strictSettings
         ),
         .testTarget(
             name: "SpyglassLoggingTests",
             dependencies: [
                 "SpyglassLogging",
-                "SpyglassStore",
+                "SpyglassCore",
+                "SpyglassDashboard",
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 "SpyglassTestSupport",
                 .product(name: "OTel", package: "swift-otel"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
-            ]
+            ],
+            swiftSettings: strictSettings
         ),
         .testTarget(
             name: "SpyglassMetricsTests",
@@ -246,14 +300,15 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "OTel", package: "swift-otel"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
-            ]
+            ],
+            swiftSettings: strictSettings
         ),
         .testTarget(
             name: "SpyglassHummingbirdTests",
             dependencies: [
                 "SpyglassHummingbird",
                 "SpyglassCore",
-                "SpyglassStore",
+                "SpyglassDashboard",
                 "SpyglassTracing",
                 "SpyglassTestSupport",
                 .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
@@ -262,7 +317,8 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "OTel", package: "swift-otel"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
-            ]
+            ],
+            swiftSettings: strictSettings
         ),
         .testTarget(
             name: "SpyglassOTLPTests",
@@ -270,12 +326,14 @@ let package = Package(
                 "SpyglassOTLP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: strictSettings
         ),
         .testTarget(
             name: "SpyglassHealthTests",
             dependencies: [
                 "SpyglassHealth",
+                "SpyglassHealthChecks",
                 "SpyglassHummingbird",
                 "SpyglassMetrics",
                 "SpyglassTestSupport",
@@ -284,15 +342,17 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
-            ]
+            ],
+            swiftSettings: strictSettings
         ),
         .testTarget(
             name: "SpyglassGenAITests",
             dependencies: [
                 "SpyglassGenAI",
+                "SpyglassOpenAI",
                 "SpyglassMetrics",
                 "SpyglassTracing",
-                "SpyglassStore",
+                "SpyglassDashboard",
                 "SpyglassCore",
                 "SpyglassTestSupport",
                 .product(name: "InMemoryLogging", package: "swift-log"),
@@ -300,30 +360,53 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            ]
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SpyglassJobsTests",
+            dependencies: [
+                "SpyglassJobs",
+                "SpyglassDashboard",
+                "SpyglassMetrics",
+                "SpyglassTracing",
+                "SpyglassCore",
+                "SpyglassTestSupport",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
+            swiftSettings: strictSettings
         ),
         .testTarget(
             name: "SpyglassStackTests",
-            dependencies: ["SpyglassStack", "SpyglassMetrics", "SpyglassTestSupport", .product(name: "Yams", package: "Yams")]
+            dependencies: ["SpyglassStack", "SpyglassMetrics", "SpyglassTestSupport", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strictSettings
         ),
         .testTarget(
-            name: "SpyglassStoreTests",
-            dependencies: ["SpyglassStore"]
+            name: "SpyglassDashboardTests",
+            dependencies: ["SpyglassDashboard", "SpyglassTracing", "SpyglassLogging"],
+            swiftSettings: strictSettings
         ),
         .testTarget(
             name: "SpyglassTracingTests",
             dependencies: [
                 "SpyglassCore",
                 "SpyglassTracing",
-                "SpyglassStore",
+                "SpyglassDashboard",
                 .product(name: "OTel", package: "swift-otel"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Instrumentation", package: "swift-distributed-tracing"),
-            ]
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SpyglassTests",
+            dependencies: ["Spyglass", "SpyglassOTLP", "SpyglassGenAI"],
+            swiftSettings: strictSettings
         ),
         .testTarget(
             name: "SpyglassDemoTests",
-            dependencies: ["Spyglass", "SpyglassStack", "SpyglassMetrics", "SpyglassTestSupport", "SpyglassDemo"]
+            dependencies: ["Spyglass", "SpyglassStack", "SpyglassMetrics", "SpyglassTestSupport", "SpyglassDemo"],
+            swiftSettings: strictSettings
         ),
     ]
 )

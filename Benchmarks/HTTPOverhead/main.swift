@@ -11,7 +11,7 @@ import SpyglassHummingbird
 import SpyglassLogging
 import SpyglassMetrics
 import SpyglassOTLP
-import SpyglassStore
+import SpyglassDashboard
 import SpyglassTracing
 import Tracing
 

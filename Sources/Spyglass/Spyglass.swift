@@ -1,15 +1,18 @@
+// What every service calls: logging, metrics, tracing, health. Feature modules (SpyglassJobs, SpyglassGenAI,
+// SpyglassDashboard, a framework adapter) are imported where they are used, so their names (`JobRun`,
+// `ChatMessage`, `Dashboard`) never collide with an application's own in files that do not need them.
 @_exported public import Logging
 @_exported public import SpyglassCore
 @_exported public import SpyglassLogging
 @_exported public import SpyglassMetrics
-@_exported public import SpyglassHummingbird
-@_exported public import SpyglassHealth
-@_exported public import SpyglassGenAI
-@_exported public import SpyglassStore
 @_exported public import SpyglassTracing
-import SpyglassOTLP
-import Tracing
-import Metrics
+@_exported public import SpyglassHealth
+public import SpyglassDashboard
+public import SpyglassGenAI
+public import SpyglassJobs
+@_exported public import SpyglassOTLP
+public import Tracing
+public import CoreMetrics
 import Synchronization
 
 /// The one entry point: `Spyglass.bootstrap(...)` gives a service its observability.
@@ -20,6 +23,11 @@ import Synchronization
 /// // Spyglass first: services stop in reverse order, so it flushes after the app has drained.
 /// try await ServiceGroup(services: [spyglass, app], gracefulShutdownSignals: [.sigterm], logger: logger).run()
 /// ```
+///
+/// `bootstrap` is made of steps a service can also take alone, as swift-otel offers `makeLoggingBackend` beside
+/// `bootstrap`: ``makeLoggingBackend(_:logs:errors:)``, ``makeTracer(_:spans:exportingThrough:redactor:)`` and
+/// ``makeMetricRegistry(_:exemplars:mirror:)`` build a part from a configuration whose environment is applied,
+/// and install nothing.
 public enum Spyglass {
     private static let bootstrapped = Atomic<Bool>(false)
 
@@ -29,13 +37,15 @@ public enum Spyglass {
     /// ``SpyglassTracer`` keeping spans in process as swift-distributed-tracing's tracer. When an OTLP endpoint is
     /// configured (``SpyglassConfiguration/otlp`` or `OTEL_EXPORTER_OTLP_ENDPOINT`) it also exports through
     /// swift-otel: spans through the same tracer, log lines (redacted) beside standard output, metrics mirrored from
-    /// the registry. Returns the service that runs the export and, at shutdown, sends what is pending and flushes
-    /// the logs.
+    /// the registry. Standard output is flushed when the process exits, and `SIGPIPE` ignored so that a log reader
+    /// that went away cannot kill the service. Returns the service that runs the export and, at shutdown, sends
+    /// what is pending and flushes the logs.
     ///
     /// - Parameters:
     ///   - configuration: settings from code; every variable set in `environment` overrides them.
     ///   - environment: where `SPYGLASS_*`, `OTEL_*`, `APP_*` and `LOG_LEVEL` are read from. Pass `[:]` to
-    ///     ignore the process environment.
+    ///     ignore the process environment. swift-otel reads the process environment itself, so with export on,
+    ///     an `OTEL_*` variable the process sets differently is refused rather than silently used.
     ///   - prices: what LLM tokens cost; default ``PriceTable/default``. The file named by `SPYGLASS_LLM_PRICES`
     ///     (``GenAIConfiguration/pricesFile``) goes in front of it.
     ///   - metadataProvider: supplies trace context to every log line and metric exemplar when another tracer
@@ -52,62 +62,150 @@ public enum Spyglass {
     ) throws -> SpyglassService {
         guard !bootstrapped.load(ordering: .acquiring) else { throw BootstrapError.alreadyBootstrapped }
         let resolved = try configuration.applyingEnvironment(environment)
-        let prices = try loadPrices(resolved.genAI, over: prices)
-        // The log store and the error groups exist for the dashboard: without it, lines cost nothing more.
-        let showsDashboard = resolved.dashboard.isEnabled(environment: resolved.environment)
-        let logs = showsDashboard && resolved.logging.storeLines > 0
-            ? LogStore(capacity: resolved.logging.storeLines, byteLimit: resolved.logging.storeBytes) : nil
-        let errors = showsDashboard ? ErrorGroups() : nil
-        let backend = try LogBackend(
-            configuration: resolved,
-            writer: .standardOutput(flushInterval: resolved.logging.flushInterval),
-            store: logs,
-            errors: errors
-        )
+        let prices = try resolved.genAI.prices(over: prices)
+        let stores = DashboardStores(resolved)
+        let logging = try makeLoggingBackend(resolved, logs: stores?.logs, errors: stores?.errors)
         let export = try OTLPExport.make(
-            configuration: resolved,
-            diagnostics: Logger(label: "spyglass.otlp") { backend.makeHandler(label: $0, metadataProvider: metadataProvider) }
+            resolved.otlp, service: resolved.service, tracing: resolved.tracing, environment: environment,
+            diagnostics: Logger(label: "spyglass.otlp") { logging.makeHandler(label: $0, metadataProvider: metadataProvider) }
         )
         // Checked again: two threads may both have passed the first check with valid configurations.
         guard bootstrapped.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else {
             throw BootstrapError.alreadyBootstrapped
         }
+        LogWriter.ignoreBrokenPipes()
+        logging.writer.flushAtExit()
+
         let spans = SpanStore(capacity: resolved.tracing.storeSpans, byteLimit: resolved.tracing.storeBytes)
-        if let exporter = export?.tracer {
-            InstrumentationSystem.bootstrap(SpyglassTracer(store: spans, exportingThrough: exporter, redactor: backend.redactor))
-        } else if resolved.tracing.isEnabled {
-            InstrumentationSystem.bootstrap(SpyglassTracer(store: spans, sampler: resolved.tracing.sampler, redactor: backend.redactor))
+        if let tracer = makeTracer(resolved, spans: spans, exportingThrough: export?.tracer, redactor: logging.redactor) {
+            InstrumentationSystem.bootstrap(tracer)
         }
-        if let makeOTLPHandler = export?.makeLogHandler {
-            // Standard output and the collector get the same lines, redacted the same way.
-            LoggingSystem.bootstrap({ label, provider in
-                MultiplexLogHandler([
-                    backend.makeHandler(label: label, metadataProvider: provider),
-                    ForwardingLogHandler(
-                        upstream: makeOTLPHandler(label),
-                        redactor: backend.redactor,
-                        logLevel: backend.configuration.level(for: label),
-                        metadataProvider: provider
-                    ),
-                ])
-            }, metadataProvider: metadataProvider)
-        } else {
-            LoggingSystem.bootstrap(backend.makeHandler, metadataProvider: metadataProvider)
-        }
-        let metrics = MetricRegistry(
-            configuration: resolved.metrics,
+        LoggingSystem.bootstrap(logHandlerFactory(logging, exportingThrough: export?.makeLogHandler), metadataProvider: metadataProvider)
+        let metrics = makeMetricRegistry(
+            resolved,
             exemplars: metadataProvider.map(ExemplarSource.metadataProvider) ?? .activeSpan,
-            logger: Logger(label: "spyglass.metrics"),
             mirror: export?.metricsFactory
         )
+        observeSpyglass(in: metrics, logging: logging, spans: spans, logs: stores?.logs, spanDrops: export?.drops)
+        MetricsSystem.bootstrap(SpyglassMetricsFactory(registry: metrics))
+
+        let health = HealthMonitor(service: resolved.serviceName, version: resolved.version, metrics: metrics, shutdownDelay: resolved.shutdownDelay)
+        let jobs = JobTelemetry(metrics: metrics, history: stores?.jobs)
+        return SpyglassService(
+            configuration: resolved,
+            logging: logging,
+            metrics: metrics,
+            spans: spans,
+            health: health,
+            systemInfo: SystemInfo(service: resolved.serviceName, version: resolved.version, environment: resolved.environment),
+            llm: LLMTelemetry(
+                metrics: metrics,
+                prices: prices,
+                budgets: resolved.genAI.budgets,
+                capture: ContentCapture(resolved.genAI, redactor: logging.redactor)
+            ),
+            agents: AgentTelemetry(metrics: metrics),
+            jobs: jobs,
+            externalCalls: ExternalCallTelemetry(metrics: metrics),
+            dashboard: stores.map { $0.dashboard(resolved, spans: spans, health: health, redactor: logging.redactor) },
+            exporters: export?.services ?? []
+        )
+    }
+
+    /// The log pipeline `bootstrap` installs, writing to standard output; not installed.
+    ///
+    /// ```swift
+    /// let logging = try Spyglass.makeLoggingBackend(configuration.applyingEnvironment())
+    /// LoggingSystem.bootstrap(logging.makeHandler)
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - configuration: settings with the environment already applied.
+    ///   - logs, errors: where lines are also kept and error lines counted (the dashboard's stores); default none.
+    /// - Throws: ``ConfigurationError`` for a logging setting that cannot be used.
+    public static func makeLoggingBackend(
+        _ configuration: SpyglassConfiguration,
+        logs: (any LogLineSink)? = nil,
+        errors: (any ErrorLineSink)? = nil
+    ) throws(ConfigurationError) -> LogBackend {
+        try LogBackend(
+            configuration: configuration.logging,
+            service: configuration.service,
+            writer: .standardOutput(flushInterval: configuration.logging.flushInterval),
+            store: logs,
+            errors: errors
+        )
+    }
+
+    /// The tracer `bootstrap` installs; `nil` when tracing is turned off and nothing is exported.
+    ///
+    /// - Parameters:
+    ///   - configuration: settings with the environment already applied: the sampler and whether tracing is on.
+    ///   - spans: where finished spans go (the dashboard's span store).
+    ///   - exporter: the exporting tracer (swift-otel's); it then decides sampling.
+    ///   - redactor: what is removed from attributes, events and errors; the logs' (``LogBackend/redactor``).
+    public static func makeTracer(
+        _ configuration: SpyglassConfiguration,
+        spans: any SpanSink,
+        exportingThrough exporter: (any Tracer)? = nil,
+        redactor: Redactor?
+    ) -> SpyglassTracer? {
+        if let exporter { return SpyglassTracer(store: spans, exportingThrough: exporter, redactor: redactor) }
+        guard configuration.tracing.isEnabled else { return nil }
+        return SpyglassTracer(store: spans, sampler: configuration.tracing.sampler, redactor: redactor)
+    }
+
+    /// The registry `bootstrap` installs, with the process metrics and `app_info` registered; not installed.
+    ///
+    /// - Parameters:
+    ///   - configuration: settings with the environment already applied: the namespace, the series limit and
+    ///     the service's identity for `app_info`.
+    ///   - exemplars: where exemplars' trace ids come from; default the active span of Spyglass's tracer.
+    ///   - mirror: a factory every instrument is mirrored to (OTLP export); default none.
+    public static func makeMetricRegistry(
+        _ configuration: SpyglassConfiguration,
+        exemplars: ExemplarSource = .activeSpan,
+        mirror: (any MetricsFactory)? = nil
+    ) -> MetricRegistry {
+        let metrics = MetricRegistry(configuration: configuration.metrics, exemplars: exemplars, logger: Logger(label: "spyglass.metrics"), mirror: mirror)
         metrics.registerProcessMetrics()
-        metrics.registerAppInfo(service: resolved.serviceName, version: resolved.version, environment: resolved.environment)
-        metrics.observeCounter(StandardMetrics.logEventsDropped, labels: ["sampling"]) { Double(backend.droppedBySampling) }
-        metrics.observeCounter(StandardMetrics.logEventsDropped, labels: ["output_stalled"]) { Double(backend.writer.droppedLines) }
-        // Exposed (at 0) without export too, so dashboards and alerts over it always have a series.
-        let drops = export?.drops
+        metrics.registerAppInfo(service: configuration.serviceName, version: configuration.version, environment: configuration.environment)
+        return metrics
+    }
+
+    /// Standard output's handler, and the OTLP one beside it when logs are exported: both get the same lines,
+    /// redacted the same way.
+    private static func logHandlerFactory(
+        _ logging: LogBackend,
+        exportingThrough makeOTLPHandler: (@Sendable (String) -> any LogHandler)?
+    ) -> @Sendable (String, Logger.MetadataProvider?) -> any LogHandler {
+        guard let makeOTLPHandler else { return logging.makeHandler }
+        return { label, provider in
+            MultiplexLogHandler([
+                logging.makeHandler(label: label, metadataProvider: provider),
+                ForwardingLogHandler(
+                    upstream: makeOTLPHandler(label),
+                    redactor: logging.redactor,
+                    logLevel: logging.configuration.level(for: label),
+                    metadataProvider: provider
+                ),
+            ])
+        }
+    }
+
+    /// Spyglass's own series: lines and spans dropped, what the stores hold. Exposed (at 0) without export or
+    /// dashboard too, so dashboards and alerts over them always have a series.
+    private static func observeSpyglass(
+        in metrics: MetricRegistry,
+        logging: LogBackend,
+        spans: SpanStore,
+        logs: LogStore?,
+        spanDrops: SpanDropCounter?
+    ) {
+        metrics.observeCounter(StandardMetrics.logEventsDropped, labels: ["sampling"]) { Double(logging.droppedBySampling) }
+        metrics.observeCounter(StandardMetrics.logEventsDropped, labels: ["output_stalled"]) { Double(logging.writer.droppedLines) }
         for reason in SpanDropCounter.Reason.allCases {
-            metrics.observeCounter(StandardMetrics.spansDropped, labels: [reason.rawValue]) { Double(drops?.count(reason) ?? 0) }
+            metrics.observeCounter(StandardMetrics.spansDropped, labels: [reason.rawValue]) { Double(spanDrops?.count(reason) ?? 0) }
         }
         metrics.observeGauge(StandardMetrics.storeEntries, labels: ["spans"]) { Double(spans.count) }
         metrics.observeGauge(StandardMetrics.storeBytes, labels: ["spans"]) { Double(spans.byteCount) }
@@ -115,57 +213,37 @@ public enum Spyglass {
         metrics.observeGauge(StandardMetrics.storeEntries, labels: ["logs"]) { Double(logs?.count ?? 0) }
         metrics.observeGauge(StandardMetrics.storeBytes, labels: ["logs"]) { Double(logs?.byteCount ?? 0) }
         metrics.observeCounter(StandardMetrics.storeEvicted, labels: ["logs"]) { Double(logs?.evicted ?? 0) }
-        MetricsSystem.bootstrap(SpyglassMetricsFactory(registry: metrics))
-        let llm = LLMTelemetry(
-            metrics: metrics,
-            prices: prices,
-            budgets: resolved.genAI.budgets,
-            capture: ContentCapture(resolved.genAI, redactor: backend.redactor)
-        )
-        let health = HealthMonitor(service: resolved.serviceName, version: resolved.version, metrics: metrics, shutdownDelay: resolved.shutdownDelay)
-        let jobs = JobTelemetry(metrics: metrics)
-        var dashboard: Dashboard?
-        if showsDashboard, let errors {
-            dashboard = Dashboard(
-                token: resolved.dashboard.token ?? Dashboard.makeToken(),
-                tokenWasGenerated: resolved.dashboard.token == nil,
-                service: resolved.serviceName,
-                version: resolved.version,
-                environment: resolved.environment,
-                spans: spans,
-                logs: logs,
-                errors: errors,
-                jobs: jobs.history,
-                metrics: MetricHistory(),
-                health: health,
-                redactor: backend.redactor,
-                sampleInterval: resolved.dashboard.sampleInterval
-            )
-        }
-        return SpyglassService(
-            configuration: resolved,
-            logging: backend,
-            metrics: metrics,
-            spans: spans,
-            health: health,
-            systemInfo: SystemInfo(service: resolved.serviceName, version: resolved.version, environment: resolved.environment),
-            llm: llm,
-            agents: AgentTelemetry(metrics: metrics),
-            jobs: jobs,
-            externalCalls: ExternalCallTelemetry(metrics: metrics),
-            dashboard: dashboard,
-            exporters: export?.services ?? []
-        )
+    }
+}
+
+/// The stores the built-in dashboard reads, made only when it is on: without it, lines cost nothing more.
+private struct DashboardStores {
+    let logs: LogStore?
+    let errors = ErrorGroups()
+    let jobs = JobHistory()
+
+    init?(_ configuration: SpyglassConfiguration) {
+        guard configuration.dashboard.isEnabled(environment: configuration.environment) else { return nil }
+        logs = configuration.logging.storeLines > 0
+            ? LogStore(capacity: configuration.logging.storeLines, byteLimit: configuration.logging.storeBytes) : nil
     }
 
-    /// `table` with the configured file's entries in front.
-    private static func loadPrices(_ configuration: GenAIConfiguration, over table: PriceTable) throws(ConfigurationError) -> PriceTable {
-        guard let path = configuration.pricesFile else { return table }
-        do {
-            return table.overriding(try PriceTable(contentsOfFile: path))
-        } catch {
-            throw ConfigurationError(variable: "SPYGLASS_LLM_PRICES", value: path, allowed: "a readable \(PriceTable.format) file (\(error))")
-        }
+    func dashboard(_ configuration: SpyglassConfiguration, spans: SpanStore, health: HealthMonitor, redactor: Redactor) -> Dashboard {
+        Dashboard(
+            token: configuration.dashboard.token ?? Dashboard.makeToken(),
+            tokenWasGenerated: configuration.dashboard.token == nil,
+            service: configuration.serviceName,
+            version: configuration.version,
+            environment: configuration.environment,
+            spans: spans,
+            logs: logs,
+            errors: errors,
+            jobs: jobs,
+            metrics: MetricHistory(),
+            health: health,
+            redactor: redactor,
+            sampleInterval: configuration.dashboard.sampleInterval
+        )
     }
 }
 

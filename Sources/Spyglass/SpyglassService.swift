@@ -4,7 +4,9 @@ public import SpyglassLogging
 public import SpyglassMetrics
 public import SpyglassHealth
 public import SpyglassGenAI
-public import SpyglassStore
+public import SpyglassJobs
+public import SpyglassDashboard
+public import SpyglassTracing
 
 /// The running part of Spyglass, for a ServiceLifecycle `ServiceGroup`.
 ///
@@ -35,8 +37,8 @@ public struct SpyglassService: Service {
     public let jobs: JobTelemetry
     /// Calls to third-party APIs: `external_api_calls_total`, `external_api_duration_seconds`.
     public let externalCalls: ExternalCallTelemetry
-    /// The built-in dashboard, `nil` when it is off (``DashboardConfiguration``): serve it with
-    /// `router.addDashboard(dashboard)`. The service samples its charts while it runs.
+    /// The built-in dashboard, `nil` when it is off (``DashboardConfiguration``): serve it with the framework
+    /// adapter (`router.addDashboard(dashboard)` in SpyglassHummingbird). The service samples its charts while it runs.
     public let dashboard: Dashboard?
     /// swift-otel's processors and exporters, one per exported signal.
     private let exporters: [any Service]

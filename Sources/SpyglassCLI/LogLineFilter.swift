@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import SpyglassCore
+import SpyglassLogging
 
 /// Which JSON log lines `spyglass logs` shows.
 struct LogLineFilter {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
-import SpyglassCore
+import SpyglassLogging
 
 struct Logs: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import SpyglassCore
+import Spyglass
 import SpyglassGenAI
 import SpyglassStack
 
@@ -106,14 +106,9 @@ struct Check: ParsableCommand {
             environment = ProcessInfo.processInfo.environment
         }
         do {
+            // What `Spyglass.bootstrap` checks before it installs anything, in the same calls.
             let configuration = try SpyglassConfiguration().applyingEnvironment(environment)
-            if let path = configuration.genAI.pricesFile {
-                do {
-                    _ = try PriceTable(contentsOfFile: path)
-                } catch {
-                    throw ConfigurationError(variable: "SPYGLASS_LLM_PRICES", value: path, allowed: "a readable \(PriceTable.format) file (\(error))")
-                }
-            }
+            _ = try configuration.genAI.prices()
             print("ok: settings of \(configuration.serviceName) (\(configuration.environment))")
         } catch {
             Output.error("\(error)")

@@ -131,11 +131,6 @@ final class SensitiveKeyMatcher: Sendable {
 }
 
 extension UInt8 {
-    var isASCIIUpper: Bool { self >= UInt8(ascii: "A") && self <= UInt8(ascii: "Z") }
-    var isASCIILower: Bool { self >= UInt8(ascii: "a") && self <= UInt8(ascii: "z") }
-    var isASCIIDigit: Bool { self >= UInt8(ascii: "0") && self <= UInt8(ascii: "9") }
-    var isASCIIAlphanumeric: Bool { isASCIIUpper || isASCIILower || isASCIIDigit }
-    var asciiLowercased: UInt8 { isASCIIUpper ? self | 0x20 : self }
     var isKeySeparator: Bool {
         switch self {
         case UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: " "), UInt8(ascii: ":"), UInt8(ascii: "/"):

@@ -1,5 +1,8 @@
 import Foundation
 import Spyglass
+import SpyglassGenAI
+import SpyglassJobs
+import SpyglassOpenAI
 
 /// The demo's agents, in the spirit of the seeds' research and creative agents: each run is an `invoke_agent`
 /// span whose LLM calls and tools nest inside it, with calls to (simulated) third-party APIs counted as external

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Spyglass
+import SpyglassOpenAI
 
 extension Job: ResponseCodable {}
 

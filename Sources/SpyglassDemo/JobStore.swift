@@ -1,5 +1,6 @@
 import Foundation
 import Spyglass
+import SpyglassJobs
 import Synchronization
 
 /// What a job is, as the API shows it.

@@ -4,6 +4,11 @@ import Hummingbird
 import PostgresNIO
 import ServiceLifecycle
 import Spyglass
+import SpyglassGenAI
+import SpyglassHealthChecks
+import SpyglassHummingbird
+import SpyglassJobs
+import SpyglassOpenAI
 
 /// The Spyglass demo service: a small agent/job API, instrumented end to end.
 @main

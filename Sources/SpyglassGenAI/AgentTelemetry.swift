@@ -1,3 +1,4 @@
+import SpyglassCore
 public import SpyglassMetrics
 public import Tracing
 

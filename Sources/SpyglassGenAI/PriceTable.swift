@@ -89,11 +89,15 @@ public struct PriceTable: Sendable {
         self.source = source
     }
 
-    /// The table that ships with Spyglass.
+    /// The table that ships with Spyglass: providers' published prices with their effective dates, from
+    /// `default-prices.json` (written by `scripts/generate-default-prices.py`), compiled into the module.
     public static let `default`: PriceTable = {
         // Parsed by a test on every run, so it cannot fail here; an empty table would only lose costs, never crash.
-        (try? PriceTable(json: Data(defaultJSON.utf8), name: "the default price table")) ?? PriceTable(entries: [])
+        (try? PriceTable(json: defaultJSON, name: "the default price table")) ?? PriceTable(entries: [])
     }()
+
+    /// The bytes of `default-prices.json`.
+    static var defaultJSON: Data { Data(PackageResources.default_prices_json) }
 
     /// Reads a table in the `spyglass.prices/1` format.
     ///

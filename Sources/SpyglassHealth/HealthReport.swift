@@ -38,7 +38,7 @@ public struct HealthReport: Sendable {
             checks[check.name] = CheckBody(
                 status: check.status,
                 critical: check.isCritical,
-                duration_ms: (check.durationMilliseconds * 1000).rounded() / 1000,
+                duration_ms: check.durationMilliseconds,
                 message: includingDetails ? check.message : nil,
                 details: includingDetails && !check.details.isEmpty ? check.details : nil,
                 last_change: includingDetails ? check.lastChange.map(Self.timestamp) : nil

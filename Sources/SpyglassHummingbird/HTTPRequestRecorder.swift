@@ -159,7 +159,6 @@ struct RequestRecording: Sendable {
         }
 
         guard configuration.logsRequests else { return }
-        let (seconds, attoseconds) = elapsed.components
         let level: Logger.Level = status >= 500 ? .error : status >= 400 ? .warning : .info
         // Sized for every field up front: growing a dictionary rehashes it.
         var metadata = Logger.Metadata(minimumCapacity: 10)
@@ -167,7 +166,7 @@ struct RequestRecording: Sendable {
         metadata["endpoint"] = .string(endpoint)
         metadata["path"] = .string(path)
         metadata["status"] = .stringConvertible(status)
-        metadata["duration_ms"] = .stringConvertible(Double(seconds) * 1000 + Double(attoseconds) / 1e15)
+        metadata["duration_ms"] = .stringConvertible(elapsed.roundedMilliseconds)
         metadata["request_size"] = .stringConvertible(requestBytes)
         metadata["response_size"] = .stringConvertible(responseBytes)
         if let userAgent { metadata["user_agent"] = .string(userAgent) }

@@ -11,12 +11,12 @@ final class JSONLineFormat: LineFormat {
     /// `,"service":"…","environment":"…","version":"…"`, encoded once.
     let serviceFields: [UInt8]
 
-    init(configuration: SpyglassConfiguration, policy: TextPolicy) {
+    init(service: ServiceIdentity, includeSource: Bool, policy: TextPolicy) {
         self.policy = policy
-        includeSource = configuration.logging.includeSource
+        self.includeSource = includeSource
         serviceFields = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 256) { storage in
             var buffer = LineBuffer(initialStorage: storage)
-            for (key, value) in [("service", configuration.serviceName), ("environment", configuration.environment), ("version", configuration.version)] {
+            for (key, value) in [("service", service.name), ("environment", service.environment), ("version", service.version)] {
                 buffer.append(UInt8(ascii: ","))
                 buffer.appendJSONString(key, policy: policy)
                 buffer.append(UInt8(ascii: ":"))

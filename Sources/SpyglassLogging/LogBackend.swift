@@ -1,6 +1,5 @@
 public import Logging
 public import SpyglassCore
-public import SpyglassStore
 import Instrumentation
 
 /// The configured logging pipeline shared by every Spyglass log handler: level policy, sampling, redaction,
@@ -9,7 +8,7 @@ import Instrumentation
 /// Create one per process and install it with swift-log (``Spyglass`` does this in `bootstrap`):
 ///
 /// ```swift
-/// let backend = try LogBackend(configuration: configuration, writer: .standardOutput())
+/// let backend = try LogBackend(configuration: LoggingConfiguration(), service: service, writer: .standardOutput())
 /// LoggingSystem.bootstrap(backend.makeHandler)
 /// ```
 ///
@@ -25,29 +24,33 @@ public final class LogBackend: Sendable {
     /// What the lines hide: credentials in messages and values, values under sensitive keys.
     public let redactor: Redactor
 
-    /// Where every line written is also kept, as JSON, for the built-in dashboard; `nil`: nowhere.
-    public let store: LogStore?
-    /// Where lines at `error` level and above are counted, grouped by error type and source; `nil`: nowhere.
-    public let errors: ErrorGroups?
+    /// Where every line written is also handed, as JSON (the built-in dashboard's store); `nil`: nowhere.
+    public let store: (any LogLineSink)?
+    /// Where lines at `error` level and above are counted (the dashboard's error groups); `nil`: nowhere.
+    public let errors: (any ErrorLineSink)?
 
     private let sampler: LogSampler?
     private let format: any LineFormat
     /// The store's JSON format when standard output gets the console format.
     private let storeFormat: JSONLineFormat?
 
-    /// Builds the pipeline; `store` also keeps every line written (as JSON, redacted as written), and `errors`
-    /// groups the lines at `error` level and above by their `error.type` and source: the line's `error.source`
+    /// Builds the pipeline; `store` also gets every line written (as JSON, redacted as written), and `errors`
+    /// the lines at `error` level and above with their `error.type` and source: the line's `error.source`
     /// when it has one, else the log call's `file:line`.
+    ///
+    /// - Parameters:
+    ///   - configuration: levels, format, sampling, redaction and value limits.
+    ///   - service: the name, environment and version written on every JSON line.
     ///
     /// - Throws: ``ConfigurationError`` when a redaction pattern is not a valid regular expression or the value
     ///   limit is below 64 bytes.
     public init(
-        configuration: SpyglassConfiguration,
+        configuration logging: LoggingConfiguration,
+        service: ServiceIdentity,
         writer: LogWriter,
-        store: LogStore? = nil,
-        errors: ErrorGroups? = nil
+        store: (any LogLineSink)? = nil,
+        errors: (any ErrorLineSink)? = nil
     ) throws(ConfigurationError) {
-        let logging = configuration.logging
         guard logging.maxValueBytes >= 64 else {
             throw ConfigurationError(
                 variable: "logging.maxValueBytes", value: String(logging.maxValueBytes), allowed: "at least 64")
@@ -65,11 +68,11 @@ public final class LogBackend: Sendable {
         self.errors = errors
         switch logging.format {
         case .json:
-            format = JSONLineFormat(configuration: configuration, policy: policy)
+            format = JSONLineFormat(service: service, includeSource: logging.includeSource, policy: policy)
             storeFormat = nil
         case .console:
             format = ConsoleLineFormat(policy: policy, colour: writer.isTerminal, includeSource: logging.includeSource)
-            storeFormat = store.map { _ in JSONLineFormat(configuration: configuration, policy: policy) }
+            storeFormat = store.map { _ in JSONLineFormat(service: service, includeSource: logging.includeSource, policy: policy) }
         }
     }
 
@@ -129,7 +132,7 @@ public final class LogBackend: Sendable {
     }
 
     /// Counts an error line in its group; the message is redacted as the line's was.
-    private func group(_ record: LogRecord, in errors: ErrorGroups) {
+    private func group(_ record: LogRecord, in errors: any ErrorLineSink) {
         var type = record.error.map { String(reflecting: Swift.type(of: $0)) } ?? "log"
         var source = "\(record.file):\(record.line)"
         record.forEachMetadata { key, value in
@@ -145,7 +148,7 @@ public final class LogBackend: Sendable {
         )
     }
 
-    private func keep(_ line: UnsafeRawBufferPointer, of record: LogRecord, in store: LogStore) {
+    private func keep(_ line: UnsafeRawBufferPointer, of record: LogRecord, in store: any LogLineSink) {
         store.append(
             line: line,
             timestampNanoseconds: record.timestamp.nanosecondsSinceEpoch,

@@ -13,7 +13,7 @@ import Darwin
 ///
 /// Lines are appended to a shared buffer under a lock and reach the descriptor in batches: when the buffer
 /// passes ``highWaterMark``, when a line is marked urgent (errors), every flush interval, at ``flush()`` and
-/// when the process exits normally. A line is never interleaved with another. When the descriptor is slower
+/// when the process exits normally (after ``flushAtExit()``). A line is never interleaved with another. When the descriptor is slower
 /// than the service, writers wait for it instead of dropping lines, but not for ever: a pipe or socket that
 /// accepts nothing for the stall timeout (its reader stopped reading) is treated as stalled, and lines are dropped
 /// and counted in ``droppedLines`` until it accepts bytes again, so that a log reader that hangs cannot hang the
@@ -73,14 +73,25 @@ public final class LogWriter: Sendable {
         let type = fstat(fileDescriptor, &status) == 0 ? status.st_mode & S_IFMT : 0
         kind = type == S_IFIFO ? .pipe : type == S_IFSOCK ? .socket : .direct
         pending.withLock { $0.bytes.reserveCapacity(Self.highWaterMark * 2) }
-        // A reader that went away must not kill the service with SIGPIPE; the write fails instead.
-        signal(SIGPIPE, SIG_IGN)
         timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "spyglass.log-writer"))
         let (seconds, attoseconds) = flushInterval.components
         let nanoseconds = max(1_000_000, Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
         timer.schedule(deadline: .now() + .nanoseconds(nanoseconds), repeating: .nanoseconds(nanoseconds), leeway: .milliseconds(10))
         timer.setEventHandler { [weak self] in self?.flush() }
         timer.resume()
+    }
+
+    /// Makes a write to a pipe or socket whose reader went away fail (counted in ``writeFailures``) instead of
+    /// killing the process with `SIGPIPE`: sets `SIGPIPE` to be ignored, for the whole process. A writer does
+    /// not do this itself, since it changes every descriptor's behaviour; `Spyglass.bootstrap` does.
+    public static func ignoreBrokenPipes() {
+        signal(SIGPIPE, SIG_IGN)
+    }
+
+    /// Flushes this writer when the process exits through `exit()` or by returning from `main`, so the last
+    /// lines are not lost with the buffer. Installs one `atexit` handler per process, whatever the number of
+    /// writers; a writer that was deallocated is skipped. `Spyglass.bootstrap` calls it for standard output.
+    public func flushAtExit() {
         ExitFlush.register(self)
     }
 

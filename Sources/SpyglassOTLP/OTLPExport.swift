@@ -1,8 +1,10 @@
 public import CoreMetrics
+import Foundation
 public import Logging
 import OTel
 public import ServiceLifecycle
 public import SpyglassCore
+public import SpyglassTracing
 public import Tracing
 
 /// swift-otel's exporters set up from a Spyglass configuration: traces, logs and metrics over OTLP.
@@ -10,8 +12,13 @@ public import Tracing
 /// `Spyglass.bootstrap` makes one when ``SpyglassConfiguration/otlp`` is set (or `OTEL_EXPORTER_OTLP_ENDPOINT`) and
 /// puts each part beside Spyglass's own: the tracer under `SpyglassTracer`, which keeps the same spans in process;
 /// the log handler next to the JSON lines on standard output; the metrics factory as a mirror of the registry that
-/// `/metrics` serves. swift-otel also reads the standard `OTEL_*` variables of the process itself (batching,
-/// export intervals), with the same meaning.
+/// `/metrics` serves.
+///
+/// swift-otel reads the `OTEL_*` variables of the process environment itself (batching, export intervals, and
+/// again those Spyglass has read), and nothing lets it be given others. So that the environment handed to
+/// `Spyglass.bootstrap` stays the one source of truth, ``make(_:service:tracing:environment:diagnostics:dropWarningInterval:)``
+/// refuses to start when the process environment sets an `OTEL_*` variable to something else than that
+/// environment does.
 public struct OTLPExport: Sendable {
     /// The exporting tracer; `nil` when spans are not exported.
     public let tracer: (any Tracer)?
@@ -25,31 +32,40 @@ public struct OTLPExport: Sendable {
     /// The spans the export lost so far, by reason.
     public let drops: SpanDropCounter
 
-    /// Sets up export to `configuration.otlp`.
+    /// Sets up export to `otlp`.
     ///
     /// - Parameters:
-    ///   - configuration: the service's identity (name, version, environment become resource attributes), the
-    ///     sampler and the OTLP endpoint and signals.
+    ///   - otlp: the endpoint and signals; `nil`: nothing is exported.
+    ///   - service: the service's name, version and environment, which become resource attributes.
+    ///   - tracing: the sampler, and whether tracing is on at all (spans are exported only when it is).
+    ///   - environment: the variables the configuration was read from.
+    ///   - processEnvironment: the variables swift-otel reads; `nil` (the default): this process's.
     ///   - diagnostics: where swift-otel reports its own problems. Lost spans are counted in ``drops`` and
     ///     reported there as one `spans_dropped` warning per reason and `dropWarningInterval`, not one per batch.
     ///   - dropWarningInterval: the least time between two `spans_dropped` warnings of one reason; default 10 s.
     /// - Returns: `nil` when nothing is exported: no endpoint, or every signal turned off.
-    /// - Throws: what swift-otel reports for a configuration it cannot use.
+    /// - Throws: ``ConfigurationError`` naming the first `OTEL_*` variable on which `processEnvironment` and
+    ///   `environment` disagree; what swift-otel reports for a configuration it cannot use.
     public static func make(
-        configuration: SpyglassConfiguration,
+        _ otlp: OTLPConfiguration?,
+        service: ServiceIdentity,
+        tracing: TracingConfiguration,
+        environment: [String: String],
+        processEnvironment: [String: String]? = nil,
         diagnostics: Logger,
         dropWarningInterval: Duration = .seconds(10)
     ) throws -> OTLPExport? {
-        guard let otlp = configuration.otlp else { return nil }
-        let exportsTraces = otlp.exportsTraces && configuration.tracing.isEnabled
+        guard let otlp else { return nil }
+        let exportsTraces = otlp.exportsTraces && tracing.isEnabled
         guard exportsTraces || otlp.exportsLogs || otlp.exportsMetrics else { return nil }
+        try checkAgreement(of: processEnvironment ?? ProcessInfo.processInfo.environment, with: environment)
 
         let drops = SpanDropCounter()
         var otel = OTel.Configuration.default
-        otel.serviceName = configuration.serviceName
+        otel.serviceName = service.name
         otel.resourceAttributes = [
-            "service.version": configuration.version,
-            "deployment.environment.name": configuration.environment,
+            "service.version": service.version,
+            "deployment.environment.name": service.environment,
         ]
         otel.diagnosticLogger = .custom(Logger(label: diagnostics.label) { _ in
             SpanExportDiagnostics(upstream: diagnostics.handler, drops: drops, warningInterval: dropWarningInterval)
@@ -57,7 +73,7 @@ public struct OTLPExport: Sendable {
         otel.diagnosticLogLevel = .warning
         // W3C Trace Context is how SpyglassTracer reads the ids of each exported span.
         otel.propagators = [.traceContext]
-        otel.traces.sampler = OTel.Configuration.TracesConfiguration.SamplerConfiguration(configuration.tracing.sampler)
+        otel.traces.sampler = OTel.Configuration.TracesConfiguration.SamplerConfiguration(tracing.sampler)
         otel.traces.otlpExporter = exporterConfiguration(otlp, .traces)
         otel.logs.otlpExporter = exporterConfiguration(otlp, .logs)
         // Every line Spyglass's own level policy lets through; the handler's level is set per label by Spyglass.
@@ -89,6 +105,18 @@ public struct OTLPExport: Sendable {
             services.append(backend.service)
         }
         return OTLPExport(tracer: tracer, makeLogHandler: makeLogHandler, metricsFactory: metricsFactory, services: services, drops: drops)
+    }
+
+    /// Refuses a process environment whose `OTEL_*` variables swift-otel would read differently from `environment`.
+    static func checkAgreement(of processEnvironment: [String: String], with environment: [String: String]) throws(ConfigurationError) {
+        for name in processEnvironment.keys.sorted() where name.hasPrefix("OTEL_") {
+            let value = processEnvironment[name] ?? ""
+            guard !value.isEmpty, environment[name] != value else { continue }
+            // The process's value is the one swift-otel would use, so it is named; headers may hold credentials.
+            throw ConfigurationError(
+                variable: name, value: name.contains("HEADERS") ? "(\(value.utf8.count) bytes, not shown)" : value,
+                allowed: "no value, or the same one in the environment given to Spyglass.bootstrap (swift-otel reads the process environment itself)")
+        }
     }
 
     private static func exporterConfiguration(_ otlp: OTLPConfiguration, _ signal: OTLPConfiguration.Signal) -> OTel.Configuration.OTLPExporterConfiguration {

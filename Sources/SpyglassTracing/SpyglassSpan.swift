@@ -1,6 +1,6 @@
 public import Instrumentation
 public import SpyglassCore
-import SpyglassStore
+
 import Synchronization
 public import Tracing
 
@@ -27,7 +27,7 @@ public final class SpyglassSpan: Span, Sendable {
     public let parentSpanID: UInt64?
     public let isRecording: Bool
     let startNanoseconds: UInt64
-    private let store: SpanStore
+    private let store: any SpanSink
     private let state: Mutex<State>
     /// The same span on the exporting tracer.
     private let exported: (any Tracing.Span)?
@@ -40,7 +40,7 @@ public final class SpyglassSpan: Span, Sendable {
         kind: SpanKind,
         parentSpanID: UInt64?,
         startNanoseconds: UInt64,
-        store: SpanStore,
+        store: any SpanSink,
         exported: (any Tracing.Span)?,
         redactor: Redactor?
     ) {

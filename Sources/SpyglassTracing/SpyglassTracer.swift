@@ -1,22 +1,22 @@
 public import Instrumentation
 public import SpyglassCore
-public import SpyglassStore
+
 public import Tracing
 
-/// A tracer that keeps finished spans in process, in a ``SpanStore``: tracing that needs no collector, for the
-/// built-in dashboard. Log lines and exemplars written inside its spans carry their trace and span ids.
+/// A tracer that hands finished spans to a ``SpanSink`` in process (the built-in dashboard's span store):
+/// tracing that needs no collector. Log lines and exemplars written inside its spans carry their trace and span ids.
 ///
 /// It propagates W3C Trace Context (`traceparent`, `tracestate`), so traces continue across services, and
 /// samples with a ``TraceSampler``. Install it like any tracer:
 ///
 /// ```swift
-/// let tracer = SpyglassTracer(store: SpanStore(capacity: 10_000))
+/// let tracer = SpyglassTracer(store: SpanStore(capacity: 10_000))   // SpanStore: SpyglassDashboard
 /// InstrumentationSystem.bootstrap(tracer)
 /// ```
 ///
 /// To export spans as well, give it the exporting tracer (swift-otel's; `Spyglass.bootstrap` does this when an
 /// OTLP endpoint is configured): every span is then started, changed and ended on that tracer too, which chooses
-/// the ids, samples and propagates, and the store keeps the same spans with the same ids.
+/// the ids, samples and propagates, and the sink gets the same spans with the same ids.
 ///
 /// Why not swift-otel's tracer alone, with no exporter, in process: it hands every finished span to a batch
 /// processor through an `AsyncStream` and draws ids from the system generator, which measured 48% fewer requests
@@ -25,7 +25,7 @@ public final class SpyglassTracer: Tracer, Sendable {
     public typealias Span = SpyglassSpan
 
     /// Where finished sampled spans go.
-    public let store: SpanStore
+    public let store: any SpanSink
     /// Which traces are recorded when Spyglass makes the decision (no exporting tracer).
     public let sampler: TraceSampler
     /// The tracer every span is also started on, for export; `nil`: spans stay in process.
@@ -40,7 +40,7 @@ public final class SpyglassTracer: Tracer, Sendable {
     ///   - sampler: which traces are recorded; default every one (`parentbased_always_on`).
     ///   - redactor: removes credentials from string attributes, event attributes and recorded errors (a URL path
     ///     or an error message can hold a token); `Spyglass.bootstrap` passes the logs' redactor. Default `nil`.
-    public init(store: SpanStore, sampler: TraceSampler = .alwaysOn, redactor: Redactor? = nil) {
+    public init(store: any SpanSink, sampler: TraceSampler = .alwaysOn, redactor: Redactor? = nil) {
         self.store = store
         self.sampler = sampler
         exporter = nil
@@ -56,7 +56,7 @@ public final class SpyglassTracer: Tracer, Sendable {
     ///   - store: where finished sampled spans are kept.
     ///   - exporter: the tracer that exports, such as swift-otel's.
     ///   - redactor: as for ``init(store:sampler:redactor:)``; what the exporter receives is redacted too.
-    public init(store: SpanStore, exportingThrough exporter: any Tracer, redactor: Redactor? = nil) {
+    public init(store: any SpanSink, exportingThrough exporter: any Tracer, redactor: Redactor? = nil) {
         self.store = store
         sampler = .alwaysOn
         self.exporter = exporter

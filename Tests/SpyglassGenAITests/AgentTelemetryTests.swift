@@ -1,5 +1,5 @@
 import SpyglassMetrics
-import SpyglassStore
+import SpyglassDashboard
 import SpyglassTracing
 import Testing
 import Tracing

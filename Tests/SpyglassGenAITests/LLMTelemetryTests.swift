@@ -1,7 +1,7 @@
 import InMemoryLogging
 import Logging
 import SpyglassMetrics
-import SpyglassStore
+import SpyglassDashboard
 import SpyglassTracing
 import Testing
 import Tracing

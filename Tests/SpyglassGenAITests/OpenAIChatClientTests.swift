@@ -5,12 +5,13 @@ import Logging
 import Synchronization
 import SpyglassCore
 import SpyglassMetrics
-import SpyglassStore
+import SpyglassDashboard
 import SpyglassTracing
 import Testing
 import Tracing
 
 @testable import SpyglassGenAI
+@testable import SpyglassOpenAI
 
 /// The instrumented client against a provider speaking the chat completions wire format, started here.
 @Suite struct OpenAIChatClientTests {

@@ -13,7 +13,7 @@ import Testing
 
     @Test func theDefaultTableParsesAndPricesKnownModels() throws {
         // Parsed strictly here: `PriceTable.default` would fall back to an empty table.
-        let table = try PriceTable(json: Data(PriceTable.defaultJSON.utf8))
+        let table = try PriceTable(json: PriceTable.defaultJSON)
         #expect(table.entries.count > 300)
         #expect(table.source?.hasPrefix("genai-prices") == true)
         #expect(PriceTable.default.entries.count == table.entries.count)

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import SpyglassGenAI
+@testable import SpyglassOpenAI
 
 @Suite struct ServerSentEventParserTests {
     private func events(_ pieces: [String]) -> [ServerSentEvent] {

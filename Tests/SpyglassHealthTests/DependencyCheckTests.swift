@@ -9,6 +9,7 @@ import SpyglassTestSupport
 import Testing
 
 @testable import SpyglassHealth
+@testable import SpyglassHealthChecks
 
 /// The built-in checks against real PostgreSQL and Redis servers started here, through the monitor and the HTTP
 /// endpoints a Kubernetes probe calls.

@@ -3,6 +3,7 @@ import SpyglassTestSupport
 import Synchronization
 
 @testable import SpyglassHealth
+@testable import SpyglassHealthChecks
 
 /// A real server started by a test on a free loopback port, stopped and started again on the same port.
 class DependencyServer {

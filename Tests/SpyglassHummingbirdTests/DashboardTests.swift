@@ -8,7 +8,7 @@ import SpyglassCore
 import SpyglassHealth
 import SpyglassLogging
 import SpyglassMetrics
-import SpyglassStore
+@testable import SpyglassDashboard
 import SpyglassTracing
 import Testing
 import Tracing
@@ -28,12 +28,13 @@ import Tracing
         let registry = MetricRegistry()
 
         init() throws {
-            var configuration = SpyglassConfiguration(serviceName: "agent-hub", environment: "test", version: "1.0.0")
-            configuration.logging.sampling = nil
+            var configuration = LoggingConfiguration()
+            configuration.sampling = nil
             let logs = LogStore()
             let errors = ErrorGroups()
             let backend = try LogBackend(
-                configuration: configuration, writer: LogWriter(fileDescriptor: open("/dev/null", O_WRONLY)), store: logs, errors: errors
+                configuration: configuration, service: ServiceIdentity(name: "agent-hub", version: "1.0.0", environment: "test"),
+                writer: LogWriter(fileDescriptor: open("/dev/null", O_WRONLY)), store: logs, errors: errors
             )
             logger = Logger(label: "api") { backend.makeHandler(label: $0, metadataProvider: nil) }
             let spans = SpanStore()

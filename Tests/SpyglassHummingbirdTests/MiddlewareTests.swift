@@ -8,7 +8,7 @@ import NIOCore
 import OTel
 import SpyglassCore
 import SpyglassMetrics
-import SpyglassStore
+import SpyglassDashboard
 import SpyglassTestSupport
 import SpyglassTracing
 import Testing

@@ -3,7 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import SpyglassMetrics
-import SpyglassStore
+import SpyglassDashboard
 import SpyglassTracing
 import Synchronization
 import Testing

@@ -6,7 +6,7 @@ import Testing
 
 @Suite struct ConsoleFormatTests {
     @Test func linesAreAlignedKeyValueWithoutColourOffATerminal() throws {
-        let capture = try LogCapture { $0.logging.format = .console }
+        let capture = try LogCapture { $0.format = .console }
         let logger = capture.logger("api")
         SpyglassContext.with({ $0.requestID = "req-1" }) {
             logger.info("request_completed", metadata: ["status": .stringConvertible(200), "path": "/v1/jobs", "note": "two words"])

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import SpyglassCore
 import SpyglassLogging
-import SpyglassStore
+import SpyglassDashboard
 import Testing
 
 /// Error lines are counted in the dashboard's error groups, under their type and source, redacted as written.
@@ -14,11 +14,11 @@ import Testing
     @Test func errorLinesAreGroupedByTypeAndSource() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("errors-\(UUID().uuidString).log").path
         defer { unlink(path) }
-        var configuration = SpyglassConfiguration(serviceName: "agent-hub", environment: "test", version: "1.0.0")
-        configuration.logging.sampling = nil
+        var configuration = LoggingConfiguration()
+        configuration.sampling = nil
         let errors = ErrorGroups()
         let backend = try LogBackend(
-            configuration: configuration, writer: LogWriter(fileDescriptor: open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)), errors: errors
+            configuration: configuration, service: .test, writer: LogWriter(fileDescriptor: open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)), errors: errors
         )
         let logger = Logger(label: "payments") { backend.makeHandler(label: $0, metadataProvider: nil) }
         logger.warning("retrying", error: PaymentDeclined())
@@ -41,11 +41,11 @@ import Testing
     @Test func errorsSamplingDropsAreStillCounted() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("errors-\(UUID().uuidString).log").path
         defer { unlink(path) }
-        var configuration = SpyglassConfiguration(serviceName: "agent-hub", environment: "test", version: "1.0.0")
-        configuration.logging.sampling = LogSampling(first: 1, thereafter: 1_000, interval: .seconds(60))
+        var configuration = LoggingConfiguration()
+        configuration.sampling = LogSampling(first: 1, thereafter: 1_000, interval: .seconds(60))
         let errors = ErrorGroups()
         let backend = try LogBackend(
-            configuration: configuration, writer: LogWriter(fileDescriptor: open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)), errors: errors
+            configuration: configuration, service: .test, writer: LogWriter(fileDescriptor: open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)), errors: errors
         )
         let logger = Logger(label: "payments") { backend.makeHandler(label: $0, metadataProvider: nil) }
         for _ in 0..<5 { logger.error("charge_failed", error: PaymentDeclined()) }

@@ -38,7 +38,7 @@ import Testing
     /// What README promises of key order: Spyglass's own fields first, in one order, then the metadata (in
     /// swift-log's dictionary order, which varies), then `source`.
     @Test func spyglassFieldsComeFirstInTheirOrderThenMetadataThenSource() throws {
-        let capture = try LogCapture { $0.logging.includeSource = true }
+        let capture = try LogCapture { $0.includeSource = true }
         SpyglassContext.with({
             $0.requestID = "req-1"
             $0.sessionID = "session-1"
@@ -64,7 +64,7 @@ import Testing
     }
 
     @Test func levelsAreLowercase() throws {
-        let capture = try LogCapture { $0.logging.level = .trace }
+        let capture = try LogCapture { $0.level = .trace }
         let logger = capture.logger()
         for level in Logger.Level.allCases { logger.log(level: level, "x") }
         #expect(try capture.lines().map { $0["level"] as? String } == ["trace", "debug", "info", "notice", "warning", "error", "critical"])
@@ -159,7 +159,7 @@ import Testing
     }
 
     @Test func sourceIsWrittenWhenEnabled() throws {
-        let capture = try LogCapture { $0.logging.includeSource = true }
+        let capture = try LogCapture { $0.includeSource = true }
         capture.logger().info("here"); let expectedLine = #line
         let source = try #require(try capture.lines().first?["source"] as? [String: Any])
         #expect(source["file"] as? String == "SpyglassLoggingTests/JSONLineTests.swift")
@@ -168,7 +168,7 @@ import Testing
     }
 
     @Test func largeValuesAreTruncatedVisibly() throws {
-        let capture = try LogCapture { $0.logging.maxValueBytes = 1024 }
+        let capture = try LogCapture { $0.maxValueBytes = 1024 }
         let huge = String(repeating: "é", count: 50_000)  // two bytes each: the cut must not split one
         capture.logger().info(Logger.Message(stringLiteral: huge), metadata: ["blob": .string(huge)])
         let raw = try #require(try capture.rawLines().first)
@@ -195,8 +195,8 @@ import Testing
 
     @Test func perLabelLevelsApply() throws {
         let capture = try LogCapture {
-            $0.logging.level = .info
-            $0.logging.labelLevels = try! LabelLogLevels(parsing: "AsyncHTTPClient=warning,hummingbird=error,hummingbird.router=debug")
+            $0.level = .info
+            $0.labelLevels = try! LabelLogLevels(parsing: "AsyncHTTPClient=warning,hummingbird=error,hummingbird.router=debug")
         }
         capture.logger("AsyncHTTPClient").info("dropped")
         capture.logger("AsyncHTTPClient").warning("kept-ahc")

@@ -2,17 +2,17 @@ import Foundation
 import Logging
 import SpyglassCore
 import SpyglassLogging
-import SpyglassStore
+import SpyglassDashboard
 import Testing
 
 /// What the log pipeline keeps for the built-in dashboard: the line as written, redacted the same way.
 @Suite struct LogStoreFeedTests {
     private func backend(format: LogFormat, store: LogStore, path: String) throws -> LogBackend {
-        var configuration = SpyglassConfiguration(serviceName: "agent-hub", environment: "test", version: "1.0.0")
-        configuration.logging.format = format
-        configuration.logging.sampling = nil
+        var configuration = LoggingConfiguration()
+        configuration.format = format
+        configuration.sampling = nil
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        return try LogBackend(configuration: configuration, writer: LogWriter(fileDescriptor: descriptor), store: store)
+        return try LogBackend(configuration: configuration, service: .test, writer: LogWriter(fileDescriptor: descriptor), store: store)
     }
 
     @Test func theStoreKeepsTheLineAsWrittenWithItsRequest() throws {

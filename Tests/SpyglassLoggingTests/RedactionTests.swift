@@ -66,9 +66,9 @@ import Testing
 
     @Test func usersCanAddKeysPatternsAndAllowKeys() throws {
         let capture = try LogCapture {
-            $0.logging.redaction.additionalKeys = ["ssn"]
-            $0.logging.redaction.additionalPatterns = [#"ACME-[0-9]{6}"#]
-            $0.logging.redaction.allowedKeys += ["csrf_token"]
+            $0.redaction.additionalKeys = ["ssn"]
+            $0.redaction.additionalPatterns = [#"ACME-[0-9]{6}"#]
+            $0.redaction.allowedKeys += ["csrf_token"]
         }
         capture.logger().info("order ACME-123456 placed", metadata: ["customer_ssn": "078-05-1120", "csrf_token": "public-value"])
         let line = try #require(try capture.lines().first)
@@ -78,15 +78,15 @@ import Testing
     }
 
     @Test func anInvalidPatternIsAConfigurationError() {
-        var configuration = SpyglassConfiguration()
-        configuration.logging.redaction.additionalPatterns = ["(unclosed"]
+        var configuration = LoggingConfiguration()
+        configuration.redaction.additionalPatterns = ["(unclosed"]
         #expect(throws: ConfigurationError.self) {
-            try LogBackend(configuration: configuration, writer: LogWriter(fileDescriptor: 1))
+            try LogBackend(configuration: configuration, service: .test, writer: LogWriter(fileDescriptor: 1))
         }
     }
 
     @Test func redactionCanBeTurnedOff() throws {
-        let capture = try LogCapture { $0.logging.redaction.isEnabled = false }
+        let capture = try LogCapture { $0.redaction.isEnabled = false }
         capture.logger().info("key sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z", metadata: ["password": "shown"])
         let line = try #require(try capture.lines().first)
         #expect(line["password"] as? String == "shown")

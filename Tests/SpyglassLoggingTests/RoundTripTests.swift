@@ -8,7 +8,7 @@ import Testing
 @Suite struct RoundTripTests {
     @Test(arguments: [1 as UInt64, 2, 3, 4])
     func everyLineParsesAndRoundTripsTheLoggedValues(seed: UInt64) throws {
-        let capture = try LogCapture { $0.logging.redaction.isEnabled = false }
+        let capture = try LogCapture { $0.redaction.isEnabled = false }
         let logger = capture.logger()
         var random = SeededRandom(seed: seed)
         var logged: [(message: String, key: String, value: String, list: [String])] = []

@@ -6,7 +6,7 @@ import Testing
 
 @Suite struct SamplingTests {
     @Test func keepsTheFirstNThenOneInM() throws {
-        let capture = try LogCapture { $0.logging.sampling = LogSampling(first: 100, thereafter: 100, interval: .seconds(3600)) }
+        let capture = try LogCapture { $0.sampling = LogSampling(first: 100, thereafter: 100, interval: .seconds(3600)) }
         let logger = capture.logger()
         for index in 1...1_000 { logger.info("cache_miss", metadata: ["n": .stringConvertible(index)]) }
         logger.info("other_message")
@@ -19,8 +19,8 @@ import Testing
 
     @Test func levelsAreSampledApart() throws {
         let capture = try LogCapture {
-            $0.logging.level = .trace
-            $0.logging.sampling = LogSampling(first: 2, thereafter: 1_000, interval: .seconds(3600))
+            $0.level = .trace
+            $0.sampling = LogSampling(first: 2, thereafter: 1_000, interval: .seconds(3600))
         }
         let logger = capture.logger()
         for _ in 0..<5 {

@@ -52,7 +52,7 @@ import Tracing
     }
 
     @Test func aProvidersIDsTakePrecedence() throws {
-        let capture = try LogCapture { $0.logging.format = .console }
+        let capture = try LogCapture { $0.format = .console }
         let logger = capture.logger(metadataProvider: Logger.MetadataProvider { ["trace_id": "from-provider"] })
         var context = ServiceContext.topLevel
         context.spanIdentity = span

@@ -9,14 +9,18 @@ public final class LogCapture: Sendable {
     private let path: String
     private let fileDescriptor: Int32
 
-    public init(_ configure: (inout SpyglassConfiguration) -> Void = { _ in }) throws {
-        var configuration = SpyglassConfiguration(serviceName: "test-service", environment: "test", version: "9.9.9")
-        configuration.logging.sampling = nil
+    public init(_ configure: (inout LoggingConfiguration) -> Void = { _ in }) throws {
+        var configuration = LoggingConfiguration()
+        configuration.sampling = nil
         configure(&configuration)
         path = FileManager.default.temporaryDirectory.appendingPathComponent("spyglass-\(UUID().uuidString).log").path
         fileDescriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         precondition(fileDescriptor >= 0, "cannot create \(path)")
-        backend = try LogBackend(configuration: configuration, writer: LogWriter(fileDescriptor: fileDescriptor))
+        backend = try LogBackend(
+            configuration: configuration,
+            service: ServiceIdentity(name: "test-service", version: "9.9.9", environment: "test"),
+            writer: LogWriter(fileDescriptor: fileDescriptor)
+        )
     }
 
     deinit {

@@ -1,6 +1,6 @@
 import Instrumentation
 import SpyglassCore
-import SpyglassStore
+import SpyglassDashboard
 import Testing
 import Tracing
 

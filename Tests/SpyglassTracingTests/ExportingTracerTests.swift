@@ -1,7 +1,7 @@
 import Instrumentation
 import OTel
 import SpyglassCore
-import SpyglassStore
+import SpyglassDashboard
 import Testing
 import Tracing
 

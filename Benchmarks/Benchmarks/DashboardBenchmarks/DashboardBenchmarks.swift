@@ -8,7 +8,7 @@ import SpyglassHealth
 import SpyglassHummingbird
 import SpyglassLogging
 import SpyglassMetrics
-import SpyglassStore
+import SpyglassDashboard
 import Tracing
 
 #if canImport(Glibc)

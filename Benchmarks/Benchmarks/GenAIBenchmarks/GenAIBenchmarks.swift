@@ -4,7 +4,7 @@ import Instrumentation
 import Prometheus
 import SpyglassGenAI
 import SpyglassMetrics
-import SpyglassStore
+import SpyglassDashboard
 import SpyglassTracing
 import Tracing
 

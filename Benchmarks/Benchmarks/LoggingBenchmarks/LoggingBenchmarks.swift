@@ -2,7 +2,7 @@ import Benchmark
 import Logging
 import SpyglassCore
 import SpyglassLogging
-import SpyglassStore
+import SpyglassDashboard
 
 #if canImport(Glibc)
 import Glibc

@@ -11,7 +11,7 @@ import SpyglassCore
 import SpyglassHummingbird
 import SpyglassLogging
 import SpyglassMetrics
-import SpyglassStore
+import SpyglassDashboard
 import SpyglassTracing
 import Tracing
 

@@ -2,7 +2,7 @@ import Benchmark
 import Instrumentation
 import OTel
 import ServiceLifecycle
-import SpyglassStore
+import SpyglassDashboard
 import SpyglassTracing
 import Tracing
 

@@ -1,0 +1,83 @@
+public import SpyglassLogging
+import Synchronization
+
+/// Errors of one kind from one place: what the built-in dashboard shows instead of Sentry's issues.
+public struct ErrorGroup: Sendable, Equatable {
+    /// The error's type (`error.type`), or `log` for an error line that named none.
+    public let type: String
+    /// Where it happened: the log call's `file:line`, or the `error.source` the line named (the route, for an
+    /// error a request handler threw).
+    public let source: String
+    /// How many times it happened since the service started (or the group was first seen again after eviction).
+    public internal(set) var count: Int
+    public internal(set) var firstSeenNanoseconds: UInt64
+    public internal(set) var lastSeenNanoseconds: UInt64
+    /// The latest occurrence's message, redacted as its log line was, at most ``ErrorGroups/messageLimit`` bytes.
+    public internal(set) var message: String
+    /// The logger label of the latest occurrence.
+    public internal(set) var logger: String
+    /// The latest occurrence's trace that had one, as 32 hex digits.
+    public internal(set) var sampleTraceID: String?
+}
+
+/// Errors grouped by type and source, with counts, first and last seen and a sample trace.
+///
+/// Bounded by the number of groups: when full, the group seen least recently makes room.
+public final class ErrorGroups: ErrorLineSink {
+    private struct Key: Hashable {
+        let type: String
+        let source: String
+    }
+
+    /// The most groups kept. Default 500.
+    public let capacity: Int
+    /// The most bytes of a message kept.
+    public static let messageLimit = 512
+    private let groups: Mutex<[Key: ErrorGroup]>
+
+    public init(capacity: Int = 500) {
+        self.capacity = max(1, capacity)
+        groups = Mutex([:])
+    }
+
+    /// Counts one occurrence.
+    public func record(type: String, source: String, message: String, logger: String, traceID: String?, timestampNanoseconds: UInt64) {
+        let key = Key(type: type, source: source)
+        let message = Self.cut(message)
+        groups.withLock { groups in
+            if var group = groups[key] {
+                group.count += 1
+                group.lastSeenNanoseconds = max(group.lastSeenNanoseconds, timestampNanoseconds)
+                group.message = message
+                group.logger = logger
+                if let traceID { group.sampleTraceID = traceID }
+                groups[key] = group
+                return
+            }
+            if groups.count >= capacity, let stalest = groups.min(by: { $0.value.lastSeenNanoseconds < $1.value.lastSeenNanoseconds }) {
+                groups[stalest.key] = nil
+            }
+            groups[key] = ErrorGroup(
+                type: type, source: source, count: 1, firstSeenNanoseconds: timestampNanoseconds,
+                lastSeenNanoseconds: timestampNanoseconds, message: message, logger: logger, sampleTraceID: traceID
+            )
+        }
+    }
+
+    /// `message` within ``messageLimit`` bytes, cut before a whole character: a cut inside one would be decoded
+    /// as a replacement character, three bytes that can pass the limit.
+    private static func cut(_ message: String) -> String {
+        let bytes = message.utf8
+        guard bytes.count > messageLimit else { return message }
+        var end = bytes.index(bytes.startIndex, offsetBy: messageLimit)
+        while end > bytes.startIndex, bytes[end] & 0xC0 == 0x80 { bytes.formIndex(before: &end) }
+        return String(decoding: bytes[..<end], as: UTF8.self)
+    }
+
+    /// Every group, the most recently seen first.
+    public func all() -> [ErrorGroup] {
+        groups.withLock { Array($0.values) }.sorted {
+            ($0.lastSeenNanoseconds, $0.count, $0.type, $0.source) > ($1.lastSeenNanoseconds, $1.count, $1.type, $1.source)
+        }
+    }
+}
