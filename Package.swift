@@ -324,6 +324,7 @@ let package = Package(
             name: "SpyglassOTLPTests",
             dependencies: [
                 "SpyglassOTLP",
+                "SpyglassCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ],

@@ -1,1 +1,81 @@
+import Foundation
+import Spyglass
 import Testing
+import Tracing
+
+/// `Spyglass.bootstrap` installs process-wide backends once, so each case runs in a process of its own.
+@Suite struct BootstrapTests {
+    @Test func aSecondCallThrowsAndTheFirstStaysInstalled() async {
+        await #expect(processExitsWith: .success) {
+            let first = try Spyglass.bootstrap(SpyglassConfiguration(serviceName: "bootstrap-test"), environment: [:])
+            do {
+                _ = try Spyglass.bootstrap(environment: [:])
+                exit(1)
+            } catch BootstrapError.alreadyBootstrapped {
+            }
+            guard first.configuration.serviceName == "bootstrap-test",
+                InstrumentationSystem.tracer is SpyglassTracer,
+                Logger(label: "test").handler is SpyglassLogHandler
+            else { exit(2) }
+        }
+    }
+
+    @Test func anEmptyEnvironmentIgnoresTheProcessEnvironment() async {
+        await #expect(processExitsWith: .success) {
+            setenv("SPYGLASS_LOG_LEVEL", "verbose", 1)
+            setenv("SPYGLASS_SERVICE_NAME", "from-the-process", 1)
+            setenv("OTEL_PROPAGATORS", "b3", 1)
+            let spyglass = try Spyglass.bootstrap(SpyglassConfiguration(serviceName: "from-code"), environment: [:])
+            guard spyglass.configuration.serviceName == "from-code", spyglass.configuration.logging.level == .info else { exit(1) }
+        }
+    }
+
+    /// swift-otel would read the process's `OTEL_PROPAGATORS` even with `environment: [:]`: bootstrap refuses.
+    @Test func exportRefusesAProcessEnvironmentSwiftOTelWouldReadDifferently() async {
+        await #expect(processExitsWith: .success) {
+            setenv("OTEL_PROPAGATORS", "b3", 1)
+            var configuration = SpyglassConfiguration(serviceName: "bootstrap-test")
+            configuration.otlp = OTLPConfiguration(endpoint: "http://127.0.0.1:9")
+            do {
+                _ = try Spyglass.bootstrap(configuration, environment: [:])
+                exit(1)
+            } catch let error as ConfigurationError {
+                guard error.variable == "OTEL_PROPAGATORS" else { exit(2) }
+            }
+            // Nothing was installed: a corrected call still succeeds.
+            unsetenv("OTEL_PROPAGATORS")
+            _ = try Spyglass.bootstrap(configuration, environment: [:])
+        }
+    }
+
+    /// With an endpoint, spans go through swift-otel's tracer under Spyglass's and log lines to both outputs.
+    @Test func anEndpointWiresTheExport() async {
+        await #expect(processExitsWith: .success) {
+            var configuration = SpyglassConfiguration(serviceName: "bootstrap-test")
+            configuration.otlp = OTLPConfiguration(endpoint: "http://127.0.0.1:9")
+            let spyglass = try Spyglass.bootstrap(configuration, environment: [:])
+            guard spyglass.configuration.otlp?.exportsTraces == true,
+                Logger(label: "test").handler is MultiplexLogHandler,
+                InstrumentationSystem.tracer is SpyglassTracer
+            else { exit(1) }
+            // The span's ids come from the exporting tracer, read back through W3C Trace Context.
+            let traceID = withSpan("probe") { span in span.context.spanIdentity?.traceIDHex }
+            guard let traceID, traceID.count == 32, traceID != String(repeating: "0", count: 32) else { exit(2) }
+            guard spyglass.spans.count == 1 else { exit(3) }
+        }
+    }
+
+    @Test func aBadVariableExitsWithItsLine() async throws {
+        let result = try await #require(processExitsWith: .exitCode(78), observing: [\.standardErrorContent]) {
+            setenv("SPYGLASS_LOG_LEVEL", "verbose", 1)
+            do {
+                _ = try Spyglass.bootstrap()
+            } catch {
+                FileHandle.standardError.write(Data("\(error)\n".utf8))
+                exit(78)
+            }
+        }
+        let stderr = String(decoding: result.standardErrorContent, as: UTF8.self)
+        #expect(stderr.contains(#"SPYGLASS_LOG_LEVEL="verbose" is invalid: expected one of trace, debug, info, notice, warning, error, critical"#))
+    }
+}

@@ -193,6 +193,10 @@ import Testing
         ("OTEL_EXPORTER_OTLP_HEADERS", "api-key", "key=value"),
         ("OTEL_EXPORTER_OTLP_TIMEOUT", "soon", "milliseconds"),
         ("OTEL_TRACES_EXPORTER", "zipkin", "otlp or none"),
+        // Spyglass's tracer propagates W3C Trace Context only: another propagator would be silently ignored.
+        ("OTEL_PROPAGATORS", "b3", "tracecontext (Spyglass propagates W3C Trace Context only)"),
+        ("OTEL_PROPAGATORS", "tracecontext,baggage", "tracecontext (Spyglass propagates W3C Trace Context only)"),
+        ("OTEL_PROPAGATORS", "none", "tracecontext (Spyglass propagates W3C Trace Context only)"),
     ])
     func invalidValuesNameTheVariableTheValueAndWhatIsAllowed(variable: String, value: String, allowedFragment: String) {
         do {
@@ -285,5 +289,19 @@ import Testing
         #expect(levels.level(for: "hummingbirdish") == nil)
         #expect(levels.level(for: "AHC") == .warning)
         #expect(levels.level(for: "api") == nil)
+    }
+
+    @Test func theW3CPropagatorIsAccepted() throws {
+        for value in ["tracecontext", " TraceContext ", "tracecontext,tracecontext"] {
+            _ = try SpyglassConfiguration().applyingEnvironment(["OTEL_PROPAGATORS": value])
+        }
+    }
+
+    @Test func sdkDisabledTurnsOffEveryExport() throws {
+        let configuration = try SpyglassConfiguration().applyingEnvironment([
+            "OTEL_SDK_DISABLED": "true", "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318",
+        ])
+        #expect(!configuration.tracing.isEnabled)
+        #expect(configuration.otlp == nil)
     }
 }
