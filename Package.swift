@@ -194,6 +194,7 @@ let package = Package(
                 "SpyglassCore",
                 "SpyglassMetrics",
                 "SpyglassHealth",
+                "SpyglassTracing",
                 "SpyglassDashboard",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -37,4 +37,14 @@ if [ -z "$passed" ] || [ "$passed" -eq 0 ]; then
     echo "no Swift Testing test ran" >&2
     exit 1
 fi
-echo "$passed passed, 0 failed"
+
+# The lock-free code (KeyDecisionCache's seqlock, the registry's AppendOnlyIndex and stacked caches, the log
+# writer's buffer) under ThreadSanitizer, in a build directory of its own; any race it reports fails the run.
+tsan_suites='SpyglassCoreTests|SpyglassMetricsTests|SpyglassLoggingTests.ConcurrencyTests|SpyglassLoggingTests.LogWriterTests|SpyglassDashboardTests'
+TSAN_OPTIONS="halt_on_error=1" swift test --sanitize=thread --scratch-path .build-tsan --filter "$tsan_suites" 2>&1 | tee "$log"
+sanitized=$(grep -oE "Test run with [0-9]+ tests? in [0-9]+ suites? passed" "$log" | grep -oE "[0-9]+" | head -1)
+if [ -z "$sanitized" ] || [ "$sanitized" -eq 0 ] || grep -q "ThreadSanitizer" "$log"; then
+    echo "the ThreadSanitizer run failed or ran no test" >&2
+    exit 1
+fi
+echo "$passed passed, 0 failed; $sanitized passed under ThreadSanitizer"

@@ -37,9 +37,14 @@ func loadSpecification(_ path: String) throws -> StackSpecification {
 
 struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Writes Prometheus's configuration, alert and SLO rules, Alertmanager's configuration and a runbook.",
-        discussion: "Files go under the output folder: prometheus/prometheus.yml, prometheus/rules/alerts.yml, prometheus/rules/slo.yml, alertmanager/alertmanager.yml, runbooks.md."
+        abstract: "Writes the service's observability stack: Prometheus, alert and SLO rules, Alertmanager, Grafana, Loki, Tempo, a collector, Compose and Kubernetes files, a runbook.",
+        discussion: "Files go under the output folder (<service> is the specification's): " + Generate.paths + "."
     )
+
+    /// What `generate` writes, listed from the generator itself so the help cannot fall behind it.
+    static var paths: String {
+        StackGenerator(StackSpecification(service: "<service>"), specificationPath: "").files.map(\.path).joined(separator: ", ")
+    }
 
     @Option(help: "The stack specification (format spyglass.stack/1).")
     var spec = "deploy/spyglass-stack.yml"

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import SpyglassCore
 import SpyglassMetrics
+import SpyglassTracing
 import Synchronization
 import Tracing
 

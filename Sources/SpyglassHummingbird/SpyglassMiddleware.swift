@@ -3,6 +3,7 @@ public import Hummingbird
 public import Logging
 import NIOCore
 import SpyglassCore
+import Synchronization
 public import SpyglassMetrics
 public import Tracing
 
@@ -92,9 +93,9 @@ public struct SpyglassMiddleware<Context: RequestContext>: RouterMiddleware {
                     let counter = ByteCounter()
                     do {
                         try await body.write(CountingResponseBodyWriter(parent: writer, counter: counter))
-                        recording.finishInContext(status: status, responseBytes: counter.count, endpoint: endpoint, error: thrown)
+                        recording.finishInContext(status: status, responseBytes: counter.bytes.load(ordering: .relaxed), endpoint: endpoint, error: thrown)
                     } catch {
-                        recording.finishInContext(status: status, responseBytes: counter.count, endpoint: endpoint, error: error)
+                        recording.finishInContext(status: status, responseBytes: counter.bytes.load(ordering: .relaxed), endpoint: endpoint, error: error)
                         throw error
                     }
                 }
@@ -125,9 +126,9 @@ public struct SpyglassMiddleware<Context: RequestContext>: RouterMiddleware {
 }
 
 /// Counts the bytes of a streamed response body.
-private final class ByteCounter: @unchecked Sendable {
-    // Written only by the one task writing the body, read after it finished.
-    var count = 0
+private final class ByteCounter: Sendable {
+    /// Written only by the one task writing the body, read after it finished: relaxed ordering suffices.
+    let bytes = Atomic<Int>(0)
 }
 
 private struct CountingResponseBodyWriter: ResponseBodyWriter {
@@ -135,7 +136,7 @@ private struct CountingResponseBodyWriter: ResponseBodyWriter {
     let counter: ByteCounter
 
     mutating func write(_ buffer: ByteBuffer) async throws {
-        counter.count += buffer.readableBytes
+        counter.bytes.add(buffer.readableBytes, ordering: .relaxed)
         try await parent.write(buffer)
     }
 

@@ -47,7 +47,6 @@ struct LineBuffer: ~Copyable {
         text.withUTF8Bytes { append($0) }
     }
 
-    /// Appends the decimal digits of `value`.
     /// Appends `value` as 16 lowercase hex digits (a span id, half a trace id).
     mutating func append(hex value: UInt64) {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { digits in
@@ -56,6 +55,7 @@ struct LineBuffer: ~Copyable {
         }
     }
 
+    /// Appends the decimal digits of `value`.
     mutating func append(decimal value: Int) {
         if value < 0 {
             append(UInt8(ascii: "-"))

@@ -26,8 +26,6 @@ public struct ExemplarSource: Sendable {
         self.currentSpan = currentSpan
     }
 
-    /// Reads `trace_id` and `span_id` from `provider`; a span whose `trace_flags` lack the sampled bit is
-    /// skipped, since its trace will not be found in any backend.
     /// The sampled span of Spyglass's tracer active in `ServiceContext.current`.
     public static var activeSpan: ExemplarSource {
         ExemplarSource {
@@ -36,6 +34,8 @@ public struct ExemplarSource: Sendable {
         }
     }
 
+    /// Reads `trace_id` and `span_id` from `provider`; a span whose `trace_flags` lack the sampled bit is
+    /// skipped, since its trace will not be found in any backend.
     public static func metadataProvider(_ provider: Logger.MetadataProvider) -> ExemplarSource {
         ExemplarSource {
             let metadata = provider.get()

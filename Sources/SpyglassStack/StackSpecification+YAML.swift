@@ -39,6 +39,11 @@ extension StackSpecification {
         guard let service = try reader.string(top, "service", in: ""), !service.isEmpty else {
             throw reader.fail("service", root, "is missing; it names the service and its Prometheus job")
         }
+        // It names Kubernetes objects, Compose services and label values: a DNS-1123 label fits them all, and
+        // keeps quotes, spaces and newlines out of the YAML and PromQL it is written into.
+        guard StackSpecification.isDNSLabel(service) else {
+            throw reader.fail("service", top["service"], "\"\(service)\" is not a DNS-1123 label; allowed: 1 to 63 lowercase letters, digits and '-', starting and ending with a letter or digit")
+        }
         self.init(service: service)
         if let namespace = try reader.string(top, "namespace", in: "") {
             guard namespace.range(of: "^[a-zA-Z_:][a-zA-Z0-9_:]*$", options: .regularExpression) != nil else {

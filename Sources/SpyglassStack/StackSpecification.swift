@@ -189,3 +189,14 @@ public struct AlertRouting: Sendable, Hashable {
 
     public init() {}
 }
+
+extension StackSpecification {
+    /// Whether `name` is a DNS-1123 label: 1 to 63 of `a-z`, `0-9` and `-`, starting and ending with a letter or
+    /// digit, as Kubernetes names its objects.
+    public static func isDNSLabel(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        func isAlphanumeric(_ byte: UInt8) -> Bool { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
+        guard let first = bytes.first, let last = bytes.last, bytes.count <= 63, isAlphanumeric(first), isAlphanumeric(last) else { return false }
+        return bytes.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "-") }
+    }
+}

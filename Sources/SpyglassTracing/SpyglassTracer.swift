@@ -150,6 +150,13 @@ public final class SpyglassTracer: Tracer, Sendable {
 }
 
 extension Instrument {
+    /// The W3C trace id of the span in `context`: straight from a span of Spyglass's tracer, otherwise read from
+    /// the `traceparent` this instrument would send, so it works with any W3C-propagating tracer; `nil` for one
+    /// that propagates otherwise (or not at all).
+    package func w3cTraceID(of context: ServiceContext) -> String? {
+        (context.spanIdentity ?? injectedIdentity(of: context))?.traceIDHex
+    }
+
     /// The identity of the span in `context` as this instrument propagates it: its W3C `traceparent` parsed.
     func injectedIdentity(of context: ServiceContext) -> SpanIdentity? {
         var headers = TraceContextHeaders()

@@ -53,7 +53,8 @@ import FoundationNetworking
     }
 
     @Test func databaseAndRedisChecksComeFromTheEnvironment() async throws {
-        let closed = try Peers.freeLoopbackPort()
+        let (socket, closed) = try Peers.boundLoopbackSocket()
+        defer { close(socket) }
         let demo = try ChildProcess(
             arguments: ["--port", "0"],
             environment: ["DATABASE_URL": "postgres://app:secret@127.0.0.1:\(closed)/jobs", "REDIS_URL": "redis://127.0.0.1:\(closed)"]

@@ -111,7 +111,8 @@ import Testing
         let router = Router()
         router.get("/up") { _, _ in "ok" }
         router.get("/down") { _, _ -> Response in Response(status: .serviceUnavailable) }
-        let closedPort = try Peers.freeLoopbackPort()
+        let (closed, closedPort) = try Peers.boundLoopbackSocket()
+        defer { close(closed) }
         try await Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0))).test(.live) { client in
             let port = try #require(client.port)
             let up = try await HTTPHealthCheck(name: "upstream", url: "http://127.0.0.1:\(port)/up").check()

@@ -55,6 +55,10 @@ import Testing
         ("format: spyglass.stack/1\nservice: x\nalertmanager:\n  receivers: [{name: r}]\n  default_receiver: s", "stack.yml:5: alertmanager.default_receiver \"s\" is not a receiver; receivers: r"),
         ("format: spyglass.stack/1\nservice: x\nalertmanager:\n  routes: [{severity: page, receiver: default}]", "stack.yml:4: alertmanager.routes[0].severity must be critical or warning"),
         ("format: [", "stack.yml: is not YAML"),
+        // The name is written into Kubernetes objects, Compose services and YAML: a DNS-1123 label only.
+        ("format: spyglass.stack/1\nservice: 'Agent Hub'", "stack.yml:2: service \"Agent Hub\" is not a DNS-1123 label; allowed: 1 to 63 lowercase letters, digits and '-', starting and ending with a letter or digit"),
+        ("format: spyglass.stack/1\nservice: \"x\\\"\\nkind: Secret\"", "stack.yml:2: service \"x\"\nkind: Secret\" is not a DNS-1123 label; allowed: 1 to 63 lowercase letters, digits and '-', starting and ending with a letter or digit"),
+        ("format: spyglass.stack/1\nservice: api-", "stack.yml:2: service \"api-\" is not a DNS-1123 label; allowed: 1 to 63 lowercase letters, digits and '-', starting and ending with a letter or digit"),
     ])
     func eachMistakeIsNamedWithItsLineAndWhatIsAllowed(yaml: String, message: String) {
         #expect {

@@ -16,7 +16,6 @@ public enum Peers {
         }
     }
 
-    /// Python in `.venv`, with `prometheus_client`.
     /// A product of this package built beside the test binary: `swift build` puts every product in the same folder.
     public static func builtExecutable(_ name: String) -> URL {
         let testBinary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
@@ -55,6 +54,7 @@ public enum Peers {
         return directory
     }
 
+    /// Python in `.venv`, with `prometheus_client`.
     public static var python: String {
         get throws { try venvExecutable("python", package: "prometheus_client") }
     }
@@ -79,7 +79,9 @@ public enum Peers {
         return path
     }
 
-    /// A port the kernel just handed out on loopback, free again once the probe socket is closed.
+    /// A port the kernel just handed out on loopback, free again once the probe socket is closed: only for a
+    /// peer that cannot listen on port 0 and say which port it got (Prometheus, Phoenix, oteltap, PostgreSQL and
+    /// Redis print the port they were asked for). Servers of this package listen on port 0 and report theirs.
     public static func freeLoopbackPort() throws -> Int {
         let (probe, port) = try boundLoopbackSocket()
         close(probe)
@@ -87,6 +89,8 @@ public enum Peers {
     }
 
     /// A TCP socket bound to a port the kernel picks on 127.0.0.1, and that port; the caller closes the socket.
+    /// While it is open and not listening, connections to the port are refused, and no other process can take it:
+    /// a closed port without a race.
     public static func boundLoopbackSocket() throws -> (descriptor: Int32, port: Int) {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()

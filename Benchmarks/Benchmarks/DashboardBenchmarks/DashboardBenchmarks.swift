@@ -74,10 +74,10 @@ func filledSpans() -> SpanStore {
 
 /// 10,000 access-log lines written by the real pipeline, ten per trace (the known one is trace 500).
 func filledLogs() throws -> LogStore {
-    var configuration = SpyglassConfiguration(serviceName: "dashboard-benchmarks", environment: "bench", version: "1")
-    configuration.logging.sampling = nil
+    var configuration = LoggingConfiguration()
+    configuration.sampling = nil
     let store = LogStore()
-    let backend = try LogBackend(configuration: configuration, writer: LogWriter(fileDescriptor: open("/dev/null", O_WRONLY)), store: store)
+    let backend = try LogBackend(configuration: configuration, service: ServiceIdentity(name: "dashboard-benchmarks", version: "1", environment: "bench"), writer: LogWriter(fileDescriptor: open("/dev/null", O_WRONLY)), store: store)
     let logger = Logger(label: "spyglass.http") { backend.makeHandler(label: $0, metadataProvider: nil) }
     for index in 0..<10_000 {
         var context = ServiceContext.topLevel

@@ -34,9 +34,9 @@ enum LineShape: String, CaseIterable {
     case escapedSecret = "escaped-secret"
 }
 
-var configuration = SpyglassConfiguration(serviceName: "bench", environment: "production", version: "1.0.0")
-configuration.logging.sampling = nil
-let backend = try! LogBackend(configuration: configuration, writer: LogWriter(fileDescriptor: open("/dev/null", O_WRONLY)))
+var configuration = LoggingConfiguration()
+configuration.sampling = nil
+let backend = try! LogBackend(configuration: configuration, service: ServiceIdentity(name: "bench", version: "1.0.0", environment: "production"), writer: LogWriter(fileDescriptor: open("/dev/null", O_WRONLY)))
 let logger = Logger(label: "api") { backend.makeHandler(label: $0, metadataProvider: nil) }
 
 func accessLine(path: String) {

@@ -30,10 +30,10 @@ struct StdioStream: TextOutputStream, @unchecked Sendable {
 }
 
 func makeBackend(redaction: Bool, store: LogStore? = nil) -> LogBackend {
-    var configuration = SpyglassConfiguration(serviceName: "bench", environment: "production", version: "1.0.0")
-    configuration.logging.sampling = nil  // every call must produce a line
-    configuration.logging.redaction.isEnabled = redaction
-    return try! LogBackend(configuration: configuration, writer: LogWriter(fileDescriptor: devNull), store: store)
+    var configuration = LoggingConfiguration()
+    configuration.sampling = nil  // every call must produce a line
+    configuration.redaction.isEnabled = redaction
+    return try! LogBackend(configuration: configuration, service: ServiceIdentity(name: "bench", version: "1.0.0", environment: "production"), writer: LogWriter(fileDescriptor: devNull), store: store)
 }
 
 let spyglassBackend = makeBackend(redaction: true)

@@ -59,9 +59,9 @@ let otelTracing: (tracer: any Tracer, service: any Service) = {
 }()
 
 let logBackend: LogBackend = {
-    var configuration = SpyglassConfiguration(serviceName: "middleware-benchmarks", environment: "bench", version: "1")
-    configuration.logging.sampling = nil
-    return try! LogBackend(configuration: configuration, writer: LogWriter(fileDescriptor: devNull))
+    var configuration = LoggingConfiguration()
+    configuration.sampling = nil
+    return try! LogBackend(configuration: configuration, service: ServiceIdentity(name: "middleware-benchmarks", version: "1", environment: "bench"), writer: LogWriter(fileDescriptor: devNull))
 }()
 
 /// `GET /v1/jobs/{id}` answering a small JSON body, behind `middleware`.
