@@ -1,7 +1,7 @@
 import Synchronization
 import SpyglassMetrics
 
-/// The RED metrics of HTTP requests, with DESIGN.md's names and labels.
+/// The RED metrics of HTTP requests, with the seeds' names and labels.
 final class HTTPMetrics: Sendable {
     let requests: CounterFamily
     let duration: HistogramFamily

@@ -6,7 +6,7 @@ enum RequestID {
     /// The header the id is read from and echoed on.
     static let headerName = SpyglassContext.requestIDHeaderName
 
-    /// `incoming` when it is 1–128 characters of `[A-Za-z0-9._:-]` (DESIGN.md), so it can be logged and echoed
+    /// `incoming` when it is 1–128 characters of `[A-Za-z0-9._:-]`, so it can be logged and echoed
     /// without escaping or header injection; otherwise a new random id.
     static func accepting(_ incoming: String?) -> String {
         if let incoming, isValid(incoming) { return incoming }

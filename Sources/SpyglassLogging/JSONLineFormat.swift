@@ -1,7 +1,7 @@
 import Logging
 import SpyglassCore
 
-/// Writes a ``LogRecord`` as one JSON object, keys as in DESIGN.md:
+/// Writes a ``LogRecord`` as one JSON object, with the seeds' keys (README's "Logging" lists them):
 ///
 /// `{"timestamp":"…","level":"info","logger":"api","message":"…","service":"…","environment":"…",
 /// "version":"…","trace_id":"…","span_id":"…","request_id":"…",…metadata…}`

@@ -8,6 +8,7 @@ import Instrumentation
 /// Create one per process and install it with swift-log (``Spyglass`` does this in `bootstrap`):
 ///
 /// ```swift
+/// let service = ServiceIdentity(name: "agent-hub", version: "1.4.2", environment: "production")
 /// let backend = try LogBackend(configuration: LoggingConfiguration(), service: service, writer: .standardOutput())
 /// LoggingSystem.bootstrap(backend.makeHandler)
 /// ```

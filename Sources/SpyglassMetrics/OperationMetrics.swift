@@ -45,7 +45,7 @@ public struct OperationMetrics: Sendable {
     }
 }
 
-/// Database query metrics with DESIGN.md's names: `db_queries_total{operation,table}` and
+/// Database query metrics with the seeds' names: `db_queries_total{operation,table}` and
 /// `db_query_duration_seconds{operation,table}`.
 public struct DatabaseMetrics: Sendable {
     private let total: CounterFamily
@@ -68,7 +68,7 @@ public struct DatabaseMetrics: Sendable {
     }
 }
 
-/// Cache effectiveness with DESIGN.md's names: `cache_hits_total{cache}` and `cache_misses_total{cache}`;
+/// Cache effectiveness with the seeds' names: `cache_hits_total{cache}` and `cache_misses_total{cache}`;
 /// the hit rate is `hits / (hits + misses)`.
 public struct CacheMetrics: Sendable {
     private let hits: CounterFamily

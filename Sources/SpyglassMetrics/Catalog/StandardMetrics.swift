@@ -1,4 +1,4 @@
-/// Every metric Spyglass itself emits, with DESIGN.md's names: the one place they are defined. The instrumentation
+/// Every metric Spyglass itself emits, with the seeds' names: the one place they are defined. The instrumentation
 /// declares its families from these, and `spyglass generate` writes dashboards, alerts and SLO rules from them.
 public enum StandardMetrics {
     // MARK: HTTP (SpyglassMiddleware)
