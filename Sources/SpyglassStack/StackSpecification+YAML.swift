@@ -58,7 +58,11 @@ extension StackSpecification {
             self.target = target
         }
         if let image = try reader.string(top, "image", in: "") {
-            guard !image.isEmpty, !image.contains(where: \.isWhitespace) else { throw reader.fail("image", top["image"], "\"\(image)\" is not a container image reference") }
+            // Written into the Compose and Kubernetes files as is: only a reference's own characters.
+            let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/:@")
+            guard !image.isEmpty, image.count <= 255, image.allSatisfy(allowed.contains) else {
+                throw reader.fail("image", top["image"], "\"\(image)\" is not a container image reference; allowed: letters, digits and . _ - / : @")
+            }
             self.image = image
         }
         if let node = top["alerts"] { alerts = try reader.thresholds(node) }

@@ -58,6 +58,7 @@ import Testing
         // The name is written into Kubernetes objects, Compose services and YAML: a DNS-1123 label only.
         ("format: spyglass.stack/1\nservice: 'Agent Hub'", "stack.yml:2: service \"Agent Hub\" is not a DNS-1123 label; allowed: 1 to 63 lowercase letters, digits and '-', starting and ending with a letter or digit"),
         ("format: spyglass.stack/1\nservice: \"x\\\"\\nkind: Secret\"", "stack.yml:2: service \"x\"\nkind: Secret\" is not a DNS-1123 label; allowed: 1 to 63 lowercase letters, digits and '-', starting and ending with a letter or digit"),
+        ("format: spyglass.stack/1\nservice: x\nimage: 'x:1\"}'", "stack.yml:3: image \"x:1\"}\" is not a container image reference; allowed: letters, digits and . _ - / : @"),
         ("format: spyglass.stack/1\nservice: api-", "stack.yml:2: service \"api-\" is not a DNS-1123 label; allowed: 1 to 63 lowercase letters, digits and '-', starting and ending with a letter or digit"),
     ])
     func eachMistakeIsNamedWithItsLineAndWhatIsAllowed(yaml: String, message: String) {
