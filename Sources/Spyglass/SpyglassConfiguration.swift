@@ -34,7 +34,8 @@ public struct SpyglassConfiguration: Sendable, Hashable {
     public var metrics: MetricsConfiguration
     /// Tracing and sampling. See ``TracingConfiguration``.
     public var tracing: TracingConfiguration
-    /// Export over OTLP. Default `nil`: nothing leaves the process. See ``OTLPConfiguration``.
+    /// Export over OTLP. Default `nil`: nothing leaves the process; an `OTEL_EXPORTER_OTLP_*ENDPOINT` variable turns
+    /// it on and `OTEL_SDK_DISABLED=true` off. See ``OTLPConfiguration``.
     public var otlp: OTLPConfiguration?
     /// LLM prices, content capture and cost budgets. See ``GenAIConfiguration``.
     public var genAI: GenAIConfiguration

@@ -59,6 +59,7 @@ public struct OTLPExport: Sendable {
         let exportsTraces = otlp.exportsTraces && tracing.isEnabled
         guard exportsTraces || otlp.exportsLogs || otlp.exportsMetrics else { return nil }
         try checkAgreement(of: processEnvironment ?? ProcessInfo.processInfo.environment, with: environment)
+        try checkServiceName(service.name, in: environment)
 
         let drops = SpanDropCounter()
         var otel = OTel.Configuration.default
@@ -117,6 +118,15 @@ public struct OTLPExport: Sendable {
                 variable: name, value: name.contains("HEADERS") ? "(\(value.utf8.count) bytes, not shown)" : value,
                 allowed: "no value, or the same one in the environment given to Spyglass.bootstrap (swift-otel reads the process environment itself)")
         }
+    }
+
+    /// swift-otel names the exported resource after `OTEL_SERVICE_NAME` whatever it is given, so it must not
+    /// differ from the name Spyglass writes on lines and metrics (`SPYGLASS_SERVICE_NAME` wins there).
+    static func checkServiceName(_ name: String, in environment: [String: String]) throws(ConfigurationError) {
+        guard let exported = environment["OTEL_SERVICE_NAME"], !exported.isEmpty, exported != name else { return }
+        throw ConfigurationError(
+            variable: "OTEL_SERVICE_NAME", value: exported,
+            allowed: "no value, or \"\(name)\", the service name Spyglass uses (swift-otel exports spans, logs and metrics under OTEL_SERVICE_NAME)")
     }
 
     private static func exporterConfiguration(_ otlp: OTLPConfiguration, _ signal: OTLPConfiguration.Signal) -> OTel.Configuration.OTLPExporterConfiguration {

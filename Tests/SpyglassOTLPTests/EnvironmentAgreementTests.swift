@@ -31,4 +31,14 @@ import Testing
         #expect(!error.description.contains("sk-live-secret"))
         #expect(error.value == "(22 bytes, not shown)")
     }
+
+    /// `SPYGLASS_SERVICE_NAME` names lines and metrics, but swift-otel would export under `OTEL_SERVICE_NAME`.
+    @Test func theExportedServiceNameIsSpyglasss() throws {
+        try OTLPExport.checkServiceName("agent-hub", in: ["OTEL_SERVICE_NAME": "agent-hub"])
+        try OTLPExport.checkServiceName("agent-hub", in: [:])
+        let error = try #require(throws: ConfigurationError.self) {
+            try OTLPExport.checkServiceName("agent-hub", in: ["SPYGLASS_SERVICE_NAME": "agent-hub", "OTEL_SERVICE_NAME": "legacy"])
+        }
+        #expect(error.variable == "OTEL_SERVICE_NAME" && error.value == "legacy")
+    }
 }
