@@ -249,6 +249,7 @@ let package = Package(
             name: "SpyglassDemo",
             dependencies: [
                 "Spyglass",
+                "SpyglassCore",
                 "SpyglassGenAI",
                 "SpyglassOpenAI",
                 "SpyglassJobs",
@@ -266,7 +267,7 @@ let package = Package(
         // Helpers shared by the test targets (not a product).
         .target(
             name: "SpyglassTestSupport",
-            dependencies: ["SpyglassLogging", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["SpyglassCore", "SpyglassLogging", .product(name: "Logging", package: "swift-log")],
             path: "Tests/SpyglassTestSupport",
             swiftSettings: strictSettings
         ),
@@ -334,6 +335,7 @@ let package = Package(
         .testTarget(
             name: "SpyglassHealthTests",
             dependencies: [
+                "SpyglassCore",
                 "SpyglassHealth",
                 "SpyglassHealthChecks",
                 "SpyglassHummingbird",
@@ -407,7 +409,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SpyglassDemoTests",
-            dependencies: ["Spyglass", "SpyglassStack", "SpyglassMetrics", "SpyglassTestSupport", "SpyglassDemo"],
+            dependencies: ["Spyglass", "SpyglassCore", "SpyglassStack", "SpyglassMetrics", "SpyglassTestSupport", "SpyglassDemo"],
             swiftSettings: strictSettings
         ),
     ]

@@ -1,7 +1,6 @@
 public import SpyglassCore
 public import SpyglassHealth
 import SpyglassTracing
-import Synchronization
 
 /// What the built-in dashboard at `/spyglass` shows, and the token that opens it.
 ///
@@ -74,7 +73,7 @@ public struct Dashboard: Sendable {
 package final class HealthRefresh: Sendable {
     /// The shortest time between two runs of every check for the dashboard.
     package static let interval = Duration.seconds(10)
-    private let lastRun = Mutex<ContinuousClock.Instant?>(nil)
+    private let lastRun = Locked<ContinuousClock.Instant?>(nil)
 
     /// Whether a run is due now; if so, it counts as begun.
     package func isDue() -> Bool {

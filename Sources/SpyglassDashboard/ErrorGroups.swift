@@ -1,5 +1,5 @@
 public import SpyglassLogging
-import Synchronization
+import SpyglassCore
 
 /// Errors of one kind from one place: what the built-in dashboard shows instead of Sentry's issues.
 public struct ErrorGroup: Sendable, Equatable {
@@ -33,11 +33,11 @@ public final class ErrorGroups: ErrorLineSink {
     public let capacity: Int
     /// The most bytes of a message kept.
     public static let messageLimit = 512
-    private let groups: Mutex<[Key: ErrorGroup]>
+    private let groups: Locked<[Key: ErrorGroup]>
 
     public init(capacity: Int = 500) {
         self.capacity = max(1, capacity)
-        groups = Mutex([:])
+        groups = Locked([:])
     }
 
     /// Counts one occurrence.

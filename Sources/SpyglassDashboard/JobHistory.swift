@@ -1,5 +1,5 @@
 public import SpyglassJobs
-import Synchronization
+import SpyglassCore
 
 /// One background job as the dashboard shows it.
 public struct JobEntry: Sendable, Equatable {
@@ -36,11 +36,11 @@ public final class JobHistory: JobSink {
     public let capacity: Int
     /// How many running jobs are followed; more run untracked (their metrics and logs are still written).
     public static let runningLimit = 10_000
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
     public init(capacity: Int = 500) {
         self.capacity = max(1, capacity)
-        state = Mutex(State(ended: BoundedRing(capacity: capacity, byteLimit: .max)))
+        state = Locked(State(ended: BoundedRing(capacity: capacity, byteLimit: .max)))
     }
 
     /// Records that a job began.

@@ -1,6 +1,6 @@
 public import SpyglassLogging
 public import Logging
-import Synchronization
+import SpyglassCore
 
 /// One log line as the store keeps it: the JSON line as written (redacted), and what the dashboard filters by.
 public struct StoredLogLine: Sendable, Hashable {
@@ -32,13 +32,13 @@ public final class LogStore: LogLineSink {
     public let capacity: Int
     /// The most bytes kept. Default 16 MiB.
     public let byteLimit: Int
-    private let state: Mutex<(ring: BoundedRing<StoredLogLine>, nextSequence: UInt64)>
+    private let state: Locked<(ring: BoundedRing<StoredLogLine>, nextSequence: UInt64)>
 
     /// Creates a store keeping at most `capacity` lines (at least 1) and `byteLimit` bytes (at least 4 KiB).
     public init(capacity: Int = 10_000, byteLimit: Int = 16 * 1024 * 1024) {
         self.capacity = max(1, capacity)
         self.byteLimit = max(4096, byteLimit)
-        state = Mutex((BoundedRing(capacity: capacity, byteLimit: max(4096, byteLimit)), 1))
+        state = Locked((BoundedRing(capacity: capacity, byteLimit: max(4096, byteLimit)), 1))
     }
 
     /// Keeps a line, evicting the oldest ones until both bounds hold. A line larger than the whole byte limit is

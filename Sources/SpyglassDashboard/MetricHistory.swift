@@ -1,4 +1,4 @@
-import Synchronization
+import SpyglassCore
 
 /// One value of a sampled series.
 public struct MetricPoint: Sendable, Equatable {
@@ -33,12 +33,12 @@ public final class MetricHistory: Sendable {
     public let pointsPerSeries: Int
     /// The most series kept. Default 500.
     public let seriesLimit: Int
-    private let state: Mutex<(series: [MetricSeriesKey: BoundedRing<MetricPoint>], rejected: Int)>
+    private let state: Locked<(series: [MetricSeriesKey: BoundedRing<MetricPoint>], rejected: Int)>
 
     public init(pointsPerSeries: Int = 900, seriesLimit: Int = 500) {
         self.pointsPerSeries = max(1, pointsPerSeries)
         self.seriesLimit = max(1, seriesLimit)
-        state = Mutex(([:], 0))
+        state = Locked(([:], 0))
     }
 
     /// Adds one sample of each series in `values`, taken at `timestampNanoseconds`.

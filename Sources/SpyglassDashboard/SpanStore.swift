@@ -1,5 +1,5 @@
 public import SpyglassTracing
-import Synchronization
+import SpyglassCore
 
 /// The most recent finished spans, bounded by count and by bytes: when either bound is reached, the oldest spans
 /// make room for the newest.
@@ -12,14 +12,14 @@ public final class SpanStore: SpanSink {
     public let capacity: Int
     /// The most bytes the spans kept may cost. Default 32 MiB.
     public let byteLimit: Int
-    private let ring: Mutex<BoundedRing<SpanRecord>>
+    private let ring: Locked<BoundedRing<SpanRecord>>
 
     /// Creates a store keeping at most `capacity` spans (at least 1) costing at most `byteLimit` bytes (at least
     /// 4 KiB).
     public init(capacity: Int = 10_000, byteLimit: Int = 32 * 1024 * 1024) {
         self.capacity = max(1, capacity)
         self.byteLimit = max(4096, byteLimit)
-        ring = Mutex(BoundedRing(capacity: capacity, byteLimit: max(4096, byteLimit)))
+        ring = Locked(BoundedRing(capacity: capacity, byteLimit: max(4096, byteLimit)))
     }
 
     /// Keeps `span`, evicting the oldest spans until both bounds hold. A span larger than the whole byte limit is

@@ -1,5 +1,5 @@
 import Spyglass
-import Synchronization
+import SpyglassCore
 
 /// The assistant's answers by question, kept for a minute, counted in `cache_hits_total{cache="answers"}` and
 /// `cache_misses_total{cache="answers"}`: the demo's cache, so the cache views and alerts have data.
@@ -9,7 +9,7 @@ final class AnswerCache: Sendable {
         let expires: ContinuousClock.Instant
     }
 
-    private let entries = Mutex<[String: Entry]>([:])
+    private let entries = Locked<[String: Entry]>([:])
     private let metrics: CacheMetrics
     /// How many answers are kept; a full cache starts again empty.
     private static let capacity = 256

@@ -1,7 +1,7 @@
 import Foundation
 import Spyglass
 import SpyglassJobs
-import Synchronization
+import SpyglassCore
 
 /// What a job is, as the API shows it.
 struct Job: Codable, Sendable {
@@ -24,9 +24,9 @@ struct Job: Codable, Sendable {
 /// `jobs_total`, `job_duration_seconds`, `active_jobs`, and a trace per job linked to that request. What is kept is
 /// bounded by a ``JobLedger``.
 final class JobStore: Sendable {
-    private let ledger: Mutex<JobLedger>
+    private let ledger: Locked<JobLedger>
     /// The tasks of jobs in progress; a task leaves when its job ends.
-    private let tasks = Mutex<[String: Task<Void, any Error>]>([:])
+    private let tasks = Locked<[String: Task<Void, any Error>]>([:])
     private let telemetry: JobTelemetry
     private let agents: DemoAgents
     /// The longest error text kept with a failed job.
@@ -35,7 +35,7 @@ final class JobStore: Sendable {
     init(telemetry: JobTelemetry, agents: DemoAgents, ledger: JobLedger = JobLedger()) {
         self.telemetry = telemetry
         self.agents = agents
-        self.ledger = Mutex(ledger)
+        self.ledger = Locked(ledger)
     }
 
     /// Up to `limit` jobs, newest first, after the cursor of an earlier page.

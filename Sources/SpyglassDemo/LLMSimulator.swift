@@ -3,7 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
-import Synchronization
+import SpyglassCore
 
 /// An OpenAI-compatible chat completions server inside the demo process, so the demo's agents have a model to
 /// call with no network and no API key: `POST /v1/chat/completions` on its own loopback port, plain and streamed
@@ -30,7 +30,7 @@ struct LLMSimulator: Service {
 
     /// The simulator's port once it listens.
     final class Address: Sendable {
-        private let state = Mutex<(port: Int?, waiters: [CheckedContinuation<Int, Never>])>((nil, []))
+        private let state = Locked<(port: Int?, waiters: [CheckedContinuation<Int, Never>])>((nil, []))
 
         func set(_ port: Int) {
             let waiters = state.withLock { state in
@@ -60,7 +60,7 @@ struct LLMSimulator: Service {
         let address = Address()
         self.address = address
         let router = Router()
-        let cache = Mutex<Set<String>>([])
+        let cache = Locked<Set<String>>([])
         router.post("/v1/chat/completions") { request, context in
             let body = try await request.body.collect(upTo: 1024 * 1024)
             guard let chat = try? JSONDecoder().decode(SimulatedRequest.self, from: body) else {

@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import SpyglassCore
 import SpyglassMetrics
-import Synchronization
 
 /// Watches spend against ``LLMCostBudget``s: `llm_cost_budget_usd{scope,period}` (the limit),
 /// `llm_cost_budget_spent_usd{scope,period}` (this period's spend so far, 0 once a new period begins), and one
@@ -15,13 +14,13 @@ final class CostBudgets: Sendable {
     }
 
     private let budgets: [LLMCostBudget]
-    private let spend: Mutex<[Spend]>
+    private let spend: Locked<[Spend]>
     private let logger: Logger
 
     init(_ budgets: [LLMCostBudget], metrics: MetricRegistry, logger: Logger, now: Date = Date()) {
         self.budgets = budgets
         self.logger = logger
-        spend = Mutex(budgets.map { Spend(periodStart: $0.periodStart(containing: now), dollars: 0, warned: false) })
+        spend = Locked(budgets.map { Spend(periodStart: $0.periodStart(containing: now), dollars: 0, warned: false) })
         for (index, budget) in budgets.enumerated() {
             let labels = [budget.scope, budget.period.rawValue]
             metrics.observeGauge(StandardMetrics.llmCostBudget, labels: labels) { budget.limitUSD }

@@ -2,7 +2,6 @@ import Foundation
 public import Logging
 public import SpyglassCore
 public import SpyglassMetrics
-import Synchronization
 public import Tracing
 
 /// Instruments calls to language models: the `llm_*` metrics, a span per call following OpenTelemetry's GenAI
@@ -36,8 +35,8 @@ public final class LLMTelemetry: Sendable {
     /// Whether prompt and completion text go on the spans.
     public let capture: ContentCapture
     private let logger: Logger
-    private let unpriced = Mutex<Set<String>>([])
-    private let matches = Mutex<[String: [PriceTable.Entry]]>([:])
+    private let unpriced = Locked<Set<String>>([])
+    private let matches = Locked<[String: [PriceTable.Entry]]>([:])
 
     /// - Parameters:
     ///   - metrics: where the `llm_*` metrics are declared.
@@ -160,7 +159,7 @@ public final class LLMCall: Sendable {
     /// The call's span, for attributes of your own.
     public let span: any Span
     private let capture: ContentCapture
-    private let state = Mutex(Outcome())
+    private let state = Locked(Outcome())
 
     init(span: any Span, capture: ContentCapture) {
         self.span = span

@@ -1,4 +1,4 @@
-import Synchronization
+import SpyglassCore
 
 /// Runs work for at most a given time, returning when the time is up even if the work does not stop: a check
 /// blocked on a dependency that accepted a connection and never answers must not hold up the health report.
@@ -35,10 +35,10 @@ private final class Race<Value: Sendable>: Sendable {
         var timedOut = false
     }
 
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
     init(_ continuation: CheckedContinuation<Value?, any Error>) {
-        state = Mutex(State(continuation: continuation))
+        state = Locked(State(continuation: continuation))
     }
 
     /// Keeps the work's task, to cancel it if the time is (or already was) up.

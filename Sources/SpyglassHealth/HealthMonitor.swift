@@ -44,7 +44,7 @@ public final class HealthMonitor: Service, Sendable {
     /// The running build's version in every report.
     public let version: String
     private let started = ContinuousClock.now
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let shuttingDown = Atomic<Bool>(false)
     private let logger: Logger
     private let shutdownDelay: Duration

@@ -1,6 +1,6 @@
 public import Foundation
 import SpyglassMetrics
-import Synchronization
+import SpyglassCore
 
 /// What `GET /monitoring/info` shows (seed 001's "System Information"): the machine's CPU, memory and disk, this
 /// process, and the service's identity and build. Read from `/proc` and `statvfs`; nothing is run.
@@ -15,7 +15,7 @@ public final class SystemInfo: Sendable {
     private let reader = ProcessStatReader()
     private let started = Date()
     /// The machine's CPU counters at the last reading: usage is the share of busy time since then.
-    private let lastCPU: Mutex<CPUTimes?>
+    private let lastCPU: Locked<CPUTimes?>
 
     public init(service: String, version: String, environment: String, build: [String: String] = [:], diskPath: String = "/") {
         self.service = service
@@ -23,7 +23,7 @@ public final class SystemInfo: Sendable {
         self.environment = environment
         self.build = build
         self.diskPath = diskPath
-        lastCPU = Mutex(CPUTimes.read())
+        lastCPU = Locked(CPUTimes.read())
     }
 
     /// The current readings as JSON.

@@ -1,5 +1,5 @@
-import Synchronization
 import SpyglassMetrics
+import SpyglassCore
 
 /// The RED metrics of HTTP requests, with the seeds' names and labels.
 final class HTTPMetrics: Sendable {
@@ -13,7 +13,7 @@ final class HTTPMetrics: Sendable {
     /// per metric.
     private let routes = AppendOnlyIndex<HTTPRouteSeries>()
     /// Serialises adding to ``routes`` and counts its entries.
-    private let routeCount = Mutex(0)
+    private let routeCount = Locked(0)
     /// Past this many combinations (far more than a service has routes) requests look their series up in the
     /// families directly, whose cardinality guard then applies.
     static let cachedRouteLimit = 4096

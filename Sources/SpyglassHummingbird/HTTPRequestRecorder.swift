@@ -4,7 +4,6 @@ import Logging
 import SpyglassCore
 import SpyglassMetrics
 import SpyglassTracing
-import Synchronization
 import Tracing
 
 /// What ``SpyglassMiddleware`` does around each request, kept free of the router's `Context` type: generic code
@@ -15,13 +14,13 @@ final class HTTPRequestRecorder: Sendable {
     let configuration: HTTPInstrumentationConfiguration
     let logger: Logger
     /// The tracer given to the middleware, or the one found installed in `InstrumentationSystem`.
-    private let tracer: Mutex<(any Tracer)?>
+    private let tracer: Locked<(any Tracer)?>
 
     init(metrics: HTTPMetrics, configuration: HTTPInstrumentationConfiguration, logger: Logger, tracer: (any Tracer)?) {
         self.metrics = metrics
         self.configuration = configuration
         self.logger = logger
-        self.tracer = Mutex(tracer)
+        self.tracer = Locked(tracer)
     }
 
     /// The tracer for this request. `InstrumentationSystem` can be bootstrapped only once, so the first real

@@ -1,5 +1,5 @@
 import Dispatch
-import Synchronization
+import SpyglassCore
 
 #if canImport(Glibc)
 import Glibc
@@ -51,9 +51,9 @@ public final class LogWriter: Sendable {
     private let fileDescriptor: Int32
     private let kind: Kind
     private let stallTimeout: Duration
-    private let pending = Mutex(Pending())
+    private let pending = Locked(Pending())
     /// Held while bytes go to the descriptor, so batches keep their order.
-    private let output = Mutex(Output())
+    private let output = Locked(Output())
     /// Dispatch sources are thread-safe; the timer is only resumed once and cancelled in `deinit`.
     private nonisolated(unsafe) let timer: any DispatchSourceTimer
 
@@ -248,8 +248,8 @@ private let systemWrite = Darwin.write
 
 /// Flushes every writer when the process exits through `exit()` or by returning from `main`.
 private enum ExitFlush {
-    private static let writers = Mutex<[LogWriterReference]>([])
-    private static let installed = Mutex(false)
+    private static let writers = Locked<[LogWriterReference]>([])
+    private static let installed = Locked(false)
 
     private struct LogWriterReference {
         weak var writer: LogWriter?

@@ -1,4 +1,5 @@
 import Synchronization
+import SpyglassCore
 
 /// A hash index whose lookups take no lock and allocate nothing.
 ///
@@ -56,12 +57,12 @@ package final class AppendOnlyIndex<Entry: AnyObject & Sendable>: Sendable {
 
     /// The current table, as the bit pattern of an unretained reference kept alive by `writer.tables`.
     private let current: Atomic<UInt>
-    private let writer: Mutex<WriterState>
+    private let writer: Locked<WriterState>
 
     package init(initialCapacity: Int = 16) {
         let table = Table(capacity: max(2, initialCapacity.nextPowerOfTwo))
         current = Atomic(UInt(bitPattern: Unmanaged.passUnretained(table).toOpaque()))
-        writer = Mutex(WriterState(tables: [table]))
+        writer = Locked(WriterState(tables: [table]))
     }
 
     /// The entry stored under `hash` that `matches` accepts, if there is one.

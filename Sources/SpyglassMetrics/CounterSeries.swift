@@ -1,5 +1,6 @@
 import CoreMetrics
 import Synchronization
+import SpyglassCore
 
 /// One series of a counter: a value that only goes up.
 ///
@@ -13,7 +14,7 @@ public final class CounterSeries: MetricSeries {
     private let whole = Atomic<UInt64>(0)
     /// A `Double`'s bits: the sum of fractional increments.
     private let fraction = Atomic<UInt64>(0)
-    private let exemplar = Mutex<Exemplar?>(nil)
+    private let exemplar = Locked<Exemplar?>(nil)
     private let mirrored: (any FloatingPointCounterHandler)?
 
     init(labels: SeriesLabels, context: SeriesContext) {

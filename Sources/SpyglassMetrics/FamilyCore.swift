@@ -1,5 +1,5 @@
 import Logging
-import Synchronization
+import SpyglassCore
 
 /// The series of one metric: lock-free lookup by label values, the cardinality guard, and exposition in a
 /// stable order.
@@ -9,7 +9,7 @@ final class FamilyCore<Series: MetricSeries>: Sendable {
     private let labelNames: [String]
     let context: SeriesContext
     private let index = AppendOnlyIndex<Series>()
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// The label value every label of the overflow series has.
     static var overflowValue: String { "__overflow__" }

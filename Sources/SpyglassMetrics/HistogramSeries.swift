@@ -1,5 +1,6 @@
 import CoreMetrics
 import Synchronization
+import SpyglassCore
 
 /// One series of a histogram: observations counted into buckets, with their sum.
 ///
@@ -15,7 +16,7 @@ public final class HistogramSeries: MetricSeries {
     private nonisolated(unsafe) let counts: UnsafeMutablePointer<Atomic<UInt64>>
     private let bucketCount: Int
     private let sum = Atomic<UInt64>(0.0.bitPattern)
-    private let exemplars: Mutex<[Exemplar?]>
+    private let exemplars: Locked<[Exemplar?]>
     private let mirrored: (any RecorderHandler)?
 
     init(labels: SeriesLabels, context: SeriesContext) {
@@ -25,7 +26,7 @@ public final class HistogramSeries: MetricSeries {
         bucketCount = context.bucketBounds.count + 1
         counts = .allocate(capacity: bucketCount)
         for index in 0..<bucketCount { (counts + index).initialize(to: Atomic(0)) }
-        exemplars = Mutex(context.exemplars == nil ? [] : Array(repeating: nil, count: bucketCount))
+        exemplars = Locked(context.exemplars == nil ? [] : Array(repeating: nil, count: bucketCount))
     }
 
     deinit {

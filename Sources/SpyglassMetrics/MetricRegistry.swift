@@ -53,7 +53,7 @@ public final class MetricRegistry: Sendable {
 
     private let index = AppendOnlyIndex<Entry>()
     /// Every registered family, sorted by exposed name: the exposition order.
-    private let entries = Mutex<[Entry]>([])
+    private let entries = Locked<[Entry]>([])
     /// The size of the last exposition, to size the next one's buffer.
     private let lastRenderSize = Atomic<Int>(4096)
 

@@ -1,4 +1,4 @@
-import Synchronization
+import SpyglassCore
 
 /// A counter or gauge whose values are read when the registry is rendered, from closures: process metrics,
 /// `app_info`, counts kept elsewhere (lines dropped by log sampling).
@@ -7,7 +7,7 @@ final class ObservedFamily: Sendable {
     typealias Observation = @Sendable () -> [(labels: [String], value: Double)]
 
     let descriptor: MetricDescriptor
-    private let observations = Mutex<[Observation]>([])
+    private let observations = Locked<[Observation]>([])
 
     init(descriptor: MetricDescriptor) { self.descriptor = descriptor }
 

@@ -1,5 +1,5 @@
 import Logging
-import Synchronization
+import SpyglassCore
 
 /// Turns misuse of the metrics API into one warning per metric and problem, and counts what was turned away,
 /// instead of crashing the service.
@@ -11,7 +11,7 @@ final class ProblemReporter: Sendable {
     }
 
     private let logger: Logger
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     init(logger: Logger) { self.logger = logger }
 

@@ -1,5 +1,5 @@
 import Logging
-import Synchronization
+import SpyglassCore
 
 /// The log handler swift-otel's diagnostics go through: it counts the spans that swift-otel reports lost and turns
 /// its per-batch warnings into at most one `spans_dropped` warning per reason and interval. Every other diagnostic
@@ -89,7 +89,7 @@ private final class DropWarnings: Sendable {
     }
 
     private let interval: Duration
-    private let state = Mutex<[SpanDropCounter.Reason: Pending]>([:])
+    private let state = Locked<[SpanDropCounter.Reason: Pending]>([:])
 
     init(interval: Duration) {
         self.interval = interval

@@ -1,7 +1,6 @@
 public import Instrumentation
 public import SpyglassCore
 
-import Synchronization
 public import Tracing
 
 /// A span started by ``SpyglassTracer``. When it ends, it becomes a `SpanRecord` in the tracer's store (once,
@@ -28,7 +27,7 @@ public final class SpyglassSpan: Span, Sendable {
     public let isRecording: Bool
     let startNanoseconds: UInt64
     private let store: any SpanSink
-    private let state: Mutex<State>
+    private let state: Locked<State>
     /// The same span on the exporting tracer.
     private let exported: (any Tracing.Span)?
     private let redactor: Redactor?
@@ -55,7 +54,7 @@ public final class SpyglassSpan: Span, Sendable {
         // Unsampled spans record too, so that one ending in error can still be kept. Only a span the exporting
         // tracer gave no identity (swift-otel's `always_off`) has nothing to be kept under.
         isRecording = identity.spanID != 0
-        state = Mutex(State(operationName: operationName))
+        state = Locked(State(operationName: operationName))
     }
 
     public var operationName: String {

@@ -1,13 +1,13 @@
 import Foundation
+import SpyglassCore
 import SpyglassTestSupport
-import Synchronization
 
 /// A program run as a child process whose standard output is read line by line: the built `spyglass-demo`, or a
 /// peer such as oteltap.
 final class ChildProcess: Sendable {
     let process: Process
     private let stderrPipe = Pipe()
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     private struct State {
         var lines: [String] = []

@@ -1,8 +1,8 @@
 import Foundation
+import SpyglassCore
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
-import Synchronization
 
 /// An OpenAI-compatible provider started by a test on a loopback port: it records each request and answers with
 /// a scripted status and body, written byte for byte in the chat completions API's wire format (as OpenAI
@@ -43,7 +43,7 @@ final class FakeOpenAIServer: Sendable {
         var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]) ?? [:] }
     }
 
-    private let received = Mutex<[Received]>([])
+    private let received = Locked<[Received]>([])
     let answer: Answer
 
     init(answer: Answer) {

@@ -2,7 +2,6 @@ import AsyncHTTPClient
 import Foundation
 import InMemoryLogging
 import Logging
-import Synchronization
 import SpyglassCore
 import SpyglassMetrics
 import SpyglassDashboard
@@ -89,7 +88,7 @@ import Tracing
 
     @Test func aStreamRecordsTimeToFirstTokenAndTheUsageOfItsLastChunk() async throws {
         let server = FakeOpenAIServer(answer: .stream(OpenAIWire.stream, pauseBeforeContent: .milliseconds(150)))
-        let pieces = Mutex<[String]>([])
+        let pieces = Locked<[String]>([])
         let completion = try await server.run { baseURL in
             try await traced {
                 try await client(baseURL).stream(ChatRequest(model: "gpt-4o-mini", messages: [.user("Hi")])) { text in

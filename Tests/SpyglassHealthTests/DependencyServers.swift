@@ -1,6 +1,6 @@
 import Foundation
+import SpyglassCore
 import SpyglassTestSupport
-import Synchronization
 
 @testable import SpyglassHealth
 @testable import SpyglassHealthChecks
@@ -93,7 +93,7 @@ extension DependencyServer {
 
 /// Fired once when a process exits; waited on by any number of tasks.
 final class ExitSignal: Sendable {
-    private let state = Mutex<(fired: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+    private let state = Locked<(fired: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
     func fire() {
         let waiters = state.withLock { state in

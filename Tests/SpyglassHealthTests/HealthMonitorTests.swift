@@ -1,8 +1,8 @@
 import Foundation
+import SpyglassCore
 import InMemoryLogging
 import Logging
 import SpyglassMetrics
-import Synchronization
 import Testing
 
 @testable import SpyglassHealth
@@ -10,11 +10,11 @@ import Testing
 /// A check whose answer the test sets, counting its runs.
 final class Switch: HealthCheck, Sendable {
     let name: String
-    private let state: Mutex<(result: HealthCheckResult, runs: Int)>
+    private let state: Locked<(result: HealthCheckResult, runs: Int)>
 
     init(_ name: String, _ result: HealthCheckResult = .healthy()) {
         self.name = name
-        state = Mutex((result, 0))
+        state = Locked((result, 0))
     }
 
     func set(_ result: HealthCheckResult) { state.withLock { $0.result = result } }

@@ -1,11 +1,11 @@
 import AsyncHTTPClient
+import SpyglassCore
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import SpyglassMetrics
 import SpyglassDashboard
 import SpyglassTracing
-import Synchronization
 import Testing
 
 @testable import SpyglassHummingbird
@@ -14,7 +14,7 @@ import Testing
 @Suite struct OutgoingRequestTests {
     /// The headers a downstream service received.
     final class Received: Sendable {
-        let headers = Mutex<[(traceparent: String?, requestID: String?)]>([])
+        let headers = Locked<[(traceparent: String?, requestID: String?)]>([])
     }
 
     @Test func aCallGetsAClientSpanUnderTheRequestAndCarriesItsTraceAndRequestID() async throws {

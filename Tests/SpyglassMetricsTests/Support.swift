@@ -1,6 +1,6 @@
 import Foundation
+import SpyglassCore
 import Logging
-import Synchronization
 import Testing
 
 @testable import SpyglassMetrics
@@ -13,7 +13,7 @@ final class RecordedLogs: Sendable {
         let metadata: Logger.Metadata
     }
 
-    private let storage = Mutex<[Event]>([])
+    private let storage = Locked<[Event]>([])
 
     var events: [Event] { storage.withLock { $0 } }
 

@@ -1,5 +1,5 @@
 public import Foundation
-import Synchronization
+import SpyglassCore
 
 /// The programs the README's test command installs: promtool from Debian's `prometheus` package, amtool from
 /// `prometheus-alertmanager`, and Python's
@@ -142,7 +142,7 @@ public enum Peers {
             DispatchQueue.global().async {
                 // Read both pipes while writing, so a chatty child cannot block on a full pipe.
                 let group = DispatchGroup()
-                let outputs = Mutex<(Data, Data)>((Data(), Data()))
+                let outputs = Locked<(Data, Data)>((Data(), Data()))
                 DispatchQueue.global().async(group: group) {
                     let data = stdout.fileHandleForReading.readDataToEndOfFile()
                     outputs.withLock { $0.0 = data }
