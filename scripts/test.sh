@@ -45,9 +45,11 @@ fi
 # uses the Swift 5 language mode, where that diagnostic is a warning (with the bare /regex/ literals the tests use,
 # which Swift 6 turns on by itself): the checks that matter here run at run time.
 tsan_suites='SpyglassCoreTests|SpyglassMetricsTests|SpyglassLoggingTests.ConcurrencyTests|SpyglassLoggingTests.LogWriterTests|SpyglassDashboardTests'
+# The sanitizer's shadow memory makes resident memory say nothing about the stores' bounds; the main run checks them.
+tsan_skipped='aMillionLinesAndSpansStayWithinTheBounds'
 TSAN_OPTIONS="halt_on_error=1" swift test --sanitize=thread --scratch-path .build-tsan \
     -Xswiftc -swift-version -Xswiftc 5 -Xswiftc -enable-upcoming-feature -Xswiftc BareSlashRegexLiterals \
-    --filter "$tsan_suites" 2>&1 | tee "$log"
+    --filter "$tsan_suites" --skip "$tsan_skipped" 2>&1 | tee "$log"
 sanitized=$(grep -oE "Test run with [0-9]+ tests? in [0-9]+ suites? passed" "$log" | grep -oE "[0-9]+" | head -1)
 if [ -z "$sanitized" ] || [ "$sanitized" -eq 0 ] || grep -q "ThreadSanitizer" "$log"; then
     echo "the ThreadSanitizer run failed or ran no test" >&2
