@@ -1,4 +1,4 @@
-package import Synchronization
+public import Synchronization
 
 /// A `Mutex` whose hand-over from one holder to the next ThreadSanitizer can see.
 ///
@@ -8,7 +8,7 @@ package import Synchronization
 /// acquiring ordering when it takes the lock and writes it with releasing ordering before it lets go: the
 /// sanitizer sees the hand-over, and on x86-64 the two accesses are plain loads and stores. Every lock in
 /// Spyglass is one of these, so the sanitizer run in `scripts/test.sh` reports real races only.
-package struct Locked<Value: ~Copyable>: ~Copyable, Sendable {
+@_spi(Locking) public struct Locked<Value: ~Copyable>: ~Copyable, Sendable {
     @usableFromInline let mutex: Mutex<Value>
     @usableFromInline let handOver = Atomic<Bool>(false)
 
@@ -17,8 +17,11 @@ package struct Locked<Value: ~Copyable>: ~Copyable, Sendable {
     }
 
     /// Runs `body` with the value, holding the lock.
-    @inlinable
-    package borrowing func withLock<Result: ~Copyable, E: Error>(
+    // Always emitted into the caller, as `Mutex.withLock` is: otherwise every call is an unspecialised generic
+    // call that looks up `Locked`'s and `Mutex`'s metadata. Swift 6.3 inlines it across modules only when it is
+    // public (a `package` body is not used by clients), hence the SPI instead of `package`.
+    @_alwaysEmitIntoClient @_transparent
+    public borrowing func withLock<Result: ~Copyable, E: Error>(
         _ body: (inout sending Value) throws(E) -> sending Result
     ) throws(E) -> sending Result {
         try mutex.withLock { (value: inout sending Value) throws(E) -> sending Result in

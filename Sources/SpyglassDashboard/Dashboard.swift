@@ -1,4 +1,4 @@
-public import SpyglassCore
+@_spi(Locking) public import SpyglassCore
 public import SpyglassHealth
 import SpyglassTracing
 

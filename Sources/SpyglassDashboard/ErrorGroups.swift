@@ -1,5 +1,5 @@
 public import SpyglassLogging
-import SpyglassCore
+@_spi(Locking) import SpyglassCore
 
 /// Errors of one kind from one place: what the built-in dashboard shows instead of Sentry's issues.
 public struct ErrorGroup: Sendable, Equatable {

@@ -1,5 +1,5 @@
 public import SpyglassJobs
-import SpyglassCore
+@_spi(Locking) import SpyglassCore
 
 /// One background job as the dashboard shows it.
 public struct JobEntry: Sendable, Equatable {

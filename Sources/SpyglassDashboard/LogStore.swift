@@ -1,6 +1,6 @@
 public import SpyglassLogging
 public import Logging
-import SpyglassCore
+@_spi(Locking) import SpyglassCore
 
 /// One log line as the store keeps it: the JSON line as written (redacted), and what the dashboard filters by.
 public struct StoredLogLine: Sendable, Hashable {

@@ -1,4 +1,4 @@
-import SpyglassCore
+@_spi(Locking) import SpyglassCore
 
 /// One value of a sampled series.
 public struct MetricPoint: Sendable, Equatable {

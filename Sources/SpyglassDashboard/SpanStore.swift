@@ -1,5 +1,5 @@
 public import SpyglassTracing
-import SpyglassCore
+@_spi(Locking) import SpyglassCore
 
 /// The most recent finished spans, bounded by count and by bytes: when either bound is reached, the oldest spans
 /// make room for the newest.

@@ -1,5 +1,5 @@
 import Spyglass
-import SpyglassCore
+@_spi(Locking) import SpyglassCore
 
 /// The assistant's answers by question, kept for a minute, counted in `cache_hits_total{cache="answers"}` and
 /// `cache_misses_total{cache="answers"}`: the demo's cache, so the cache views and alerts have data.

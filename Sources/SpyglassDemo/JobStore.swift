@@ -1,7 +1,7 @@
 import Foundation
 import Spyglass
 import SpyglassJobs
-import SpyglassCore
+@_spi(Locking) import SpyglassCore
 
 /// What a job is, as the API shows it.
 struct Job: Codable, Sendable {

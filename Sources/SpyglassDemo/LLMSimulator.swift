@@ -3,7 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
-import SpyglassCore
+@_spi(Locking) import SpyglassCore
 
 /// An OpenAI-compatible chat completions server inside the demo process, so the demo's agents have a model to
 /// call with no network and no API key: `POST /v1/chat/completions` on its own loopback port, plain and streamed

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import SpyglassCore
+@_spi(Locking) import SpyglassCore
 import SpyglassMetrics
 
 /// Watches spend against ``LLMCostBudget``s: `llm_cost_budget_usd{scope,period}` (the limit),

@@ -1,6 +1,6 @@
 import Foundation
 public import Logging
-public import SpyglassCore
+@_spi(Locking) public import SpyglassCore
 public import SpyglassMetrics
 public import Tracing
 

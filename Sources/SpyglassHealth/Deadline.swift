@@ -1,4 +1,4 @@
-import SpyglassCore
+@_spi(Locking) import SpyglassCore
 
 /// Runs work for at most a given time, returning when the time is up even if the work does not stop: a check
 /// blocked on a dependency that accepted a connection and never answers must not hold up the health report.

@@ -1,7 +1,7 @@
 import Foundation
 public import Logging
 public import ServiceLifecycle
-import SpyglassCore
+@_spi(Locking) import SpyglassCore
 public import SpyglassMetrics
 import Synchronization
 

@@ -1,6 +1,6 @@
 public import Foundation
 import SpyglassMetrics
-import SpyglassCore
+@_spi(Locking) import SpyglassCore
 
 /// What `GET /monitoring/info` shows (seed 001's "System Information"): the machine's CPU, memory and disk, this
 /// process, and the service's identity and build. Read from `/proc` and `statvfs`; nothing is run.

@@ -1,5 +1,5 @@
 import SpyglassMetrics
-import SpyglassCore
+@_spi(Locking) import SpyglassCore
 
 /// The RED metrics of HTTP requests, with the seeds' names and labels.
 final class HTTPMetrics: Sendable {

@@ -1,7 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import Logging
-import SpyglassCore
+@_spi(Locking) import SpyglassCore
 import SpyglassMetrics
 import SpyglassTracing
 import Tracing

@@ -1,5 +1,5 @@
 import Dispatch
-import SpyglassCore
+@_spi(Locking) import SpyglassCore
 
 #if canImport(Glibc)
 import Glibc

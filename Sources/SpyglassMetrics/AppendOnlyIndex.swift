@@ -1,5 +1,5 @@
 import Synchronization
-import SpyglassCore
+@_spi(Locking) import SpyglassCore
 
 /// A hash index whose lookups take no lock and allocate nothing.
 ///

@@ -1,6 +1,6 @@
 import CoreMetrics
 import Synchronization
-import SpyglassCore
+@_spi(Locking) import SpyglassCore
 
 /// One series of a counter: a value that only goes up.
 ///

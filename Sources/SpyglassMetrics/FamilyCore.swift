@@ -1,5 +1,5 @@
 import Logging
-import SpyglassCore
+@_spi(Locking) import SpyglassCore
 
 /// The series of one metric: lock-free lookup by label values, the cardinality guard, and exposition in a
 /// stable order.

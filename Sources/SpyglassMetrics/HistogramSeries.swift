@@ -1,6 +1,6 @@
 import CoreMetrics
 import Synchronization
-import SpyglassCore
+@_spi(Locking) import SpyglassCore
 
 /// One series of a histogram: observations counted into buckets, with their sum.
 ///

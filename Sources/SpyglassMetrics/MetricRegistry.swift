@@ -1,5 +1,5 @@
 public import CoreMetrics
-public import SpyglassCore
+@_spi(Locking) import SpyglassCore
 public import Logging
 import Synchronization
 

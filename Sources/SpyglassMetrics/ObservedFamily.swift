@@ -1,4 +1,4 @@
-import SpyglassCore
+@_spi(Locking) import SpyglassCore
 
 /// A counter or gauge whose values are read when the registry is rendered, from closures: process metrics,
 /// `app_info`, counts kept elsewhere (lines dropped by log sampling).

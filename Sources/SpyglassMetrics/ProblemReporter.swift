@@ -1,5 +1,5 @@
 import Logging
-import SpyglassCore
+@_spi(Locking) import SpyglassCore
 
 /// Turns misuse of the metrics API into one warning per metric and problem, and counts what was turned away,
 /// instead of crashing the service.

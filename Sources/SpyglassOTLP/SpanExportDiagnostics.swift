@@ -1,5 +1,5 @@
 import Logging
-import SpyglassCore
+@_spi(Locking) import SpyglassCore
 
 /// The log handler swift-otel's diagnostics go through: it counts the spans that swift-otel reports lost and turns
 /// its per-batch warnings into at most one `spans_dropped` warning per reason and interval. Every other diagnostic

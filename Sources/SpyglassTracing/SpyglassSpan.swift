@@ -1,5 +1,5 @@
 public import Instrumentation
-public import SpyglassCore
+@_spi(Locking) public import SpyglassCore
 
 public import Tracing
 

@@ -1,4 +1,4 @@
-public import SpyglassCore
+package import SpyglassCore
 /// Which new traces are recorded: OpenTelemetry's samplers (`OTEL_TRACES_SAMPLER`), as a value.
 ///
 /// A root span (no caller's trace) is sampled by ``root``. A span with a parent follows the parent's decision when

@@ -1,5 +1,5 @@
 import Dispatch
-import SpyglassCore
+@_spi(Locking) import SpyglassCore
 import Testing
 
 @Suite struct LockedTests {

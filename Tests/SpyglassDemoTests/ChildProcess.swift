@@ -1,5 +1,5 @@
 import Foundation
-import SpyglassCore
+@_spi(Locking) import SpyglassCore
 import SpyglassTestSupport
 
 /// A program run as a child process whose standard output is read line by line: the built `spyglass-demo`, or a

@@ -2,7 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import InMemoryLogging
 import Logging
-import SpyglassCore
+@_spi(Locking) import SpyglassCore
 import SpyglassMetrics
 import SpyglassDashboard
 import SpyglassTracing

@@ -1,5 +1,5 @@
 import Foundation
-import SpyglassCore
+@_spi(Locking) import SpyglassCore
 import SpyglassTestSupport
 
 @testable import SpyglassHealth

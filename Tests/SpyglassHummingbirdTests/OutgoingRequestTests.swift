@@ -1,5 +1,5 @@
 import AsyncHTTPClient
-import SpyglassCore
+@_spi(Locking) import SpyglassCore
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting

@@ -1,5 +1,5 @@
 import Foundation
-import SpyglassCore
+@_spi(Locking) import SpyglassCore
 import Logging
 import Testing
 

@@ -1,6 +1,6 @@
-public import Foundation
+import Foundation
 public import Logging
-public import SpyglassCore
+import SpyglassCore
 public import SpyglassLogging
 
 /// A real `LogBackend` writing to a temporary file, read back line by line.

@@ -1,5 +1,5 @@
 public import Foundation
-import SpyglassCore
+@_spi(Locking) import SpyglassCore
 
 /// The programs the README's test command installs: promtool from Debian's `prometheus` package, amtool from
 /// `prometheus-alertmanager`, and Python's
