@@ -24,7 +24,9 @@ let package = Package(
         .library(name: "SpyglassGenAI", targets: ["SpyglassGenAI"]),
         .library(name: "SpyglassOpenAI", targets: ["SpyglassOpenAI"]),
         .library(name: "SpyglassDashboard", targets: ["SpyglassDashboard"]),
+        .library(name: "SpyglassHTTP", targets: ["SpyglassHTTP"]),
         .library(name: "SpyglassHummingbird", targets: ["SpyglassHummingbird"]),
+        .library(name: "SpyglassVapor", targets: ["SpyglassVapor"]),
         .library(name: "SpyglassStack", targets: ["SpyglassStack"]),
         .executable(name: "spyglass-demo", targets: ["SpyglassDemo"]),
         .executable(name: "spyglass", targets: ["SpyglassCLI"]),
@@ -36,6 +38,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
         .package(url: "https://github.com/swift-otel/swift-w3c-trace-context.git", from: "1.0.0"),
@@ -187,21 +190,49 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // The Hummingbird 2 adapter: middleware, /metrics, health endpoints, the dashboard's routes.
+        // The framework-neutral HTTP core: per-request instrumentation and the handlers of /metrics, health, info
+        // and the dashboard, over plain values. No web framework.
         .target(
-            name: "SpyglassHummingbird",
+            name: "SpyglassHTTP",
             dependencies: [
                 "SpyglassCore",
                 "SpyglassMetrics",
                 "SpyglassHealth",
                 "SpyglassTracing",
                 "SpyglassDashboard",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The Hummingbird 2 adapter: the middleware and route registration over the HTTP core.
+        .target(
+            name: "SpyglassHummingbird",
+            dependencies: [
+                "SpyglassHTTP",
+                "SpyglassCore",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The Vapor 4 adapter: the middleware, route registration and lifecycle over the HTTP core.
+        .target(
+            name: "SpyglassVapor",
+            dependencies: [
+                "SpyglassHTTP",
+                "SpyglassCore",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),
@@ -218,6 +249,7 @@ let package = Package(
                 "SpyglassJobs",
                 "SpyglassGenAI",
                 "SpyglassDashboard",
+                "SpyglassHTTP",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
@@ -319,6 +351,14 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "OTel", package: "swift-otel"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SpyglassHTTPTests",
+            dependencies: [
+                "SpyglassHTTP",
+                "SpyglassMetrics",
             ],
             swiftSettings: strictSettings
         ),

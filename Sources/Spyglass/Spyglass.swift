@@ -53,7 +53,8 @@ public enum Spyglass {
     ///     `OTel.makeLoggingMetadataProvider()`). `nil` (the default): the spans of Spyglass's tracer.
     /// - Throws: ``ConfigurationError`` naming the variable, its value and what is allowed; swift-otel's error for an
     ///   OTLP set-up it cannot use; ``BootstrapError/alreadyBootstrapped`` on a second call (swift-log and swift-metrics can be
-    ///   bootstrapped only once).
+    ///   bootstrapped only once); ``BootstrapError/loggingAlreadyBootstrapped(handler:)`` when swift-log was
+    ///   bootstrapped before (Vapor's `LoggingSystem.bootstrap(from:)`: `Spyglass.bootstrap` replaces it).
     public static func bootstrap(
         _ configuration: SpyglassConfiguration = SpyglassConfiguration(),
         environment: [String: String] = SpyglassConfiguration.processEnvironment,
@@ -61,6 +62,9 @@ public enum Spyglass {
         metadataProvider: Logger.MetadataProvider? = nil
     ) throws -> SpyglassService {
         guard !bootstrapped.load(ordering: .acquiring) else { throw BootstrapError.alreadyBootstrapped }
+        // swift-log's default handler until someone bootstraps it: anything else means a second bootstrap would crash.
+        let handler = Logger(label: "spyglass.bootstrap").handler
+        guard handler is StreamLogHandler else { throw BootstrapError.loggingAlreadyBootstrapped(handler: "\(type(of: handler))") }
         let resolved = try configuration.applyingEnvironment(environment)
         let prices = try resolved.genAI.prices(over: prices)
         let stores = DashboardStores(resolved)
@@ -251,10 +255,16 @@ private struct DashboardStores {
 public enum BootstrapError: Error, Sendable, CustomStringConvertible {
     /// `bootstrap` was already called in this process.
     case alreadyBootstrapped
+    /// swift-log's `LoggingSystem` was bootstrapped before `bootstrap` (with `handler`'s type), which a second
+    /// bootstrap would crash on.
+    case loggingAlreadyBootstrapped(handler: String)
 
     public var description: String {
         switch self {
         case .alreadyBootstrapped: "Spyglass.bootstrap was already called; call it once per process"
+        case .loggingAlreadyBootstrapped(let handler):
+            "swift-log's LoggingSystem was already bootstrapped (its handler is \(handler)): remove that call "
+                + "(in Vapor, LoggingSystem.bootstrap(from: &env)); Spyglass.bootstrap installs the log backend"
         }
     }
 }

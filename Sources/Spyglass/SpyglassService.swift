@@ -7,6 +7,7 @@ public import SpyglassGenAI
 public import SpyglassJobs
 public import SpyglassDashboard
 public import SpyglassTracing
+public import SpyglassHTTP
 
 /// The running part of Spyglass, for a ServiceLifecycle `ServiceGroup`.
 ///
@@ -90,5 +91,29 @@ public struct SpyglassService: Service {
     /// Writes every buffered log line now.
     public func flush() {
         logging.flush()
+    }
+}
+
+extension SpyglassService: SpyglassHTTPSources {}
+
+extension SpyglassService {
+    /// The services of a `ServiceGroup` around `application`, in the order that makes shutdown correct.
+    ///
+    /// ```swift
+    /// try await ServiceGroup(services: spyglass.services(around: app), gracefulShutdownSignals: [.sigterm], logger: logger).run()
+    /// ```
+    ///
+    /// A group stops its services in reverse order, so at graceful shutdown: the `clients` stop first (a traffic
+    /// generator, a queue consumer feeding the application); then readiness turns 503 and holds for
+    /// `SPYGLASS_SHUTDOWN_DELAY_MS` while the application still serves; then the application drains its requests;
+    /// then its `dependencies` stop (what in-flight work still calls); last, Spyglass exports and flushes what all
+    /// of them produced.
+    ///
+    /// - Parameters:
+    ///   - application: the HTTP server (Hummingbird's `Application`).
+    ///   - dependencies: services the application calls, which must outlive its last request.
+    ///   - clients: services that call the application, which must stop before it.
+    public func services(around application: any Service, dependencies: [any Service] = [], clients: [any Service] = []) -> [any Service] {
+        [self] + dependencies + [application, health] + clients
     }
 }

@@ -114,6 +114,12 @@ public final class HealthMonitor: Service, Sendable {
     /// readiness answers 503) until this returns.
     public func run() async throws {
         try? await gracefulShutdown()
+        await stopReadiness()
+    }
+
+    /// Turns readiness off (``beginShutdown()``) and waits the shutdown delay, for a framework whose own lifecycle
+    /// signals the shutdown instead of a `ServiceGroup`.
+    public func stopReadiness() async {
         beginShutdown()
         if shutdownDelay > .zero { try? await Task.sleep(for: shutdownDelay) }
     }

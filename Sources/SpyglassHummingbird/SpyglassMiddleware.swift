@@ -3,7 +3,7 @@ public import Hummingbird
 public import Logging
 import NIOCore
 import SpyglassCore
-import Synchronization
+public import SpyglassHTTP
 public import SpyglassMetrics
 public import Tracing
 
@@ -15,6 +15,8 @@ public import Tracing
 /// router.add(middleware: SpyglassMiddleware(metrics: spyglass.metrics))   // first, so it sees every request
 /// router.addMetricsEndpoint(spyglass.metrics)
 /// ```
+///
+/// ``Hummingbird/Router/addSpyglass(_:setup:)`` installs it with every endpoint in one call.
 ///
 /// For every request not excluded by ``HTTPInstrumentationConfiguration/excludedPaths``:
 /// - a valid incoming `X-Request-ID` (the first, when several are sent) is kept, anything else is replaced by a new id; it is bound in
@@ -49,24 +51,30 @@ public struct SpyglassMiddleware<Context: RequestContext>: RouterMiddleware {
         logger: Logger = Logger(label: "spyglass.http"),
         tracer: (any Tracer)? = nil
     ) {
-        recorder = HTTPRequestRecorder(metrics: HTTPMetrics(registry: metrics), configuration: configuration, logger: logger, tracer: tracer)
-        readsClientAddress = Context.self is any RemoteAddressRequestContext.Type && (configuration.tracesRequests || configuration.logsRequests)
+        recorder = HTTPRequestRecorder(metrics: metrics, configuration: configuration, logger: logger, tracer: tracer)
+        readsClientAddress = Context.self is any RemoteAddressRequestContext.Type && recorder.recordsRequestDetails
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let configuration = recorder.configuration
         let path = request.uri.path
-        let requestID = configuration.assignsRequestIDs ? RequestID.accepting(request.headers.firstValue(HTTPHeaderNames.requestID)) : nil
+        let headers = HummingbirdHeaders(fields: request.headers)
+        let requestID = recorder.requestID(from: headers)
 
-        guard !configuration.excludes(path) else {
+        guard !recorder.excludes(path) else {
             guard let requestID else { return try await next(request, context) }
             var response = try await SpyglassContext.with({ $0.requestID = requestID }) { try await next(request, context) }
-            response.headers[HTTPHeaderNames.requestID] = requestID
+            response.headers[HummingbirdHeaders.requestID] = requestID
             return response
         }
 
-        let clientAddress = readsClientAddress ? Self.clientAddress(context) : nil
-        let recording = recorder.begin(request: request, path: path, clientAddress: clientAddress, requestID: requestID)
+        let recording = recorder.begin(
+            method: request.method.rawValue,
+            path: path,
+            scheme: request.uri.scheme?.rawValue,
+            headers: headers,
+            clientAddress: readsClientAddress ? Self.clientAddress(context) : nil,
+            requestID: requestID
+        )
         // Everything below runs with the request's context bound, the access log line included.
         return await recording.withContext {
             var response: Response
@@ -77,7 +85,8 @@ public struct SpyglassMiddleware<Context: RequestContext>: RouterMiddleware {
                 response = Self.response(for: error, request: request, context: context)
                 thrown = error
             }
-            recording.echoIDs(into: &response.headers)
+            if let requestID = recording.requestID { response.headers[HummingbirdHeaders.requestID] = requestID }
+            if let traceID = recording.traceID { response.headers[HummingbirdHeaders.traceID] = traceID }
             let status = Int(response.status.code)
             let endpoint = Self.endpoint(of: context)
             if let length = response.body.contentLength {
@@ -93,9 +102,9 @@ public struct SpyglassMiddleware<Context: RequestContext>: RouterMiddleware {
                     let counter = ByteCounter()
                     do {
                         try await body.write(CountingResponseBodyWriter(parent: writer, counter: counter))
-                        recording.finishInContext(status: status, responseBytes: counter.bytes.load(ordering: .relaxed), endpoint: endpoint, error: thrown)
+                        recording.finishInContext(status: status, responseBytes: counter.bytes, endpoint: endpoint, error: thrown)
                     } catch {
-                        recording.finishInContext(status: status, responseBytes: counter.bytes.load(ordering: .relaxed), endpoint: endpoint, error: error)
+                        recording.finishInContext(status: status, responseBytes: counter.bytes, endpoint: endpoint, error: error)
                         throw error
                     }
                 }
@@ -112,10 +121,10 @@ public struct SpyglassMiddleware<Context: RequestContext>: RouterMiddleware {
         return Response(status: .internalServerError)
     }
 
-    /// The route template that handled the request; `unmatched` when none did (Hummingbird's router then
-    /// records `NotFound`, which no template can be: templates start with `/`).
-    static func endpoint(of context: Context) -> String {
-        guard let path = context.endpointPath, path.hasPrefix("/") else { return HTTPMetrics.unmatchedEndpoint }
+    /// The route template that handled the request; `nil` when none did (Hummingbird's router then records
+    /// `NotFound`, which no template can be: templates start with `/`).
+    static func endpoint(of context: Context) -> String? {
+        guard let path = context.endpointPath, path.hasPrefix("/") else { return nil }
         return path
     }
 
@@ -125,18 +134,12 @@ public struct SpyglassMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
-/// Counts the bytes of a streamed response body.
-private final class ByteCounter: Sendable {
-    /// Written only by the one task writing the body, read after it finished: relaxed ordering suffices.
-    let bytes = Atomic<Int>(0)
-}
-
 private struct CountingResponseBodyWriter: ResponseBodyWriter {
     var parent: any ResponseBodyWriter
     let counter: ByteCounter
 
     mutating func write(_ buffer: ByteBuffer) async throws {
-        counter.bytes.add(buffer.readableBytes, ordering: .relaxed)
+        counter.add(buffer.readableBytes)
         try await parent.write(buffer)
     }
 

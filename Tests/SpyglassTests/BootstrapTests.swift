@@ -20,6 +20,23 @@ import Tracing
         }
     }
 
+    /// swift-log would crash on a second bootstrap: a backend installed before is refused with its name.
+    @Test func aLoggingBackendInstalledBeforeIsRefusedClearly() async {
+        await #expect(processExitsWith: .success) {
+            LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
+            do {
+                _ = try Spyglass.bootstrap(environment: [:])
+                exit(1)
+            } catch let error as BootstrapError {
+                guard case .loggingAlreadyBootstrapped(let handler) = error, handler == "SwiftLogNoOpLogHandler",
+                    "\(error)".contains("LoggingSystem.bootstrap(from: &env)")
+                else { exit(2) }
+            }
+            // Nothing was installed: metrics and tracing are still swift-metrics' and swift-distributed-tracing's defaults.
+            guard InstrumentationSystem.tracer is NoOpTracer else { exit(3) }
+        }
+    }
+
     @Test func anEmptyEnvironmentIgnoresTheProcessEnvironment() async {
         await #expect(processExitsWith: .success) {
             setenv("SPYGLASS_LOG_LEVEL", "verbose", 1)

@@ -1,7 +1,4 @@
 import Foundation
-import HTTPTypes
-public import Hummingbird
-import NIOCore
 public import SpyglassHealth
 
 /// Where the health endpoints are served.
@@ -59,58 +56,55 @@ public enum HealthDetailsAccess: Sendable, Hashable {
     /// Callers presenting the credential; others get the report without details.
     case credential(EndpointCredential)
 
-    func allows(_ request: Request) -> Bool {
+    func allows(_ headers: any HTTPHeaderLookup) -> Bool {
         switch self {
         case .hidden: false
         case .visible: true
-        case .credential(let credential): credential.accepts(request.headers[.authorization])
+        case .credential(let credential): credential.accepts(headers.firstValue(named: HTTPHeaderName.authorization))
         }
     }
 }
 
-extension Router {
-    /// Serves `monitor`'s liveness, readiness and detailed reports (200 when up, 503 when down), and `info` at
+extension SpyglassRoute {
+    /// `monitor`'s liveness, readiness and detailed reports (200 when up, 503 when down) at `paths`, and `info` at
     /// `paths.info`.
     ///
-    /// Exclude these paths from ``SpyglassMiddleware`` (`excludedPaths: ["/health*", "/livez", "/readyz"]`) if probes
-    /// should not count as traffic.
-    public func addHealthEndpoints(
+    /// Exclude these paths from the middleware (`excludedPaths: ["/health*", "/livez", "/readyz"]`) if probes
+    /// should not count as traffic; the one-call set-up (``SpyglassHTTPSetup``) does.
+    public static func health(
         _ monitor: HealthMonitor,
         paths: HealthEndpointPaths = .standard,
         details: HealthDetailsAccess = .hidden,
         info: SystemInfo? = nil
-    ) {
-        func serve(_ paths: [String], _ report: @escaping @Sendable () async -> HealthReport) {
-            for path in paths {
-                get(RouterPath(path)) { request, _ -> Response in
+    ) -> [SpyglassRoute] {
+        func serve(_ paths: [String], _ report: @escaping @Sendable () async -> HealthReport) -> [SpyglassRoute] {
+            paths.map { path in
+                SpyglassRoute(path) { request in
                     let report = await report()
-                    return Self.json(report.json(includingDetails: details.allows(request)), status: report.httpStatus)
+                    return json(report.json(includingDetails: details.allows(request.headers)), status: report.httpStatus)
                 }
             }
         }
-        serve(paths.health) { monitor.lastKnown() }
-        serve(paths.live) { monitor.liveness() }
-        serve(paths.ready) { await monitor.readiness() }
-        serve(paths.detailed) { await monitor.detailed() }
+        var routes = serve(paths.health) { monitor.lastKnown() }
+        routes += serve(paths.live) { monitor.liveness() }
+        routes += serve(paths.ready) { await monitor.readiness() }
+        routes += serve(paths.detailed) { await monitor.detailed() }
         if let info, let path = paths.info {
-            get(RouterPath(path)) { request, _ -> Response in
-                guard details.allows(request) else {
+            routes.append(SpyglassRoute(path) { request in
+                guard details.allows(request.headers) else {
                     if case .credential(let credential) = details {
-                        return Response(status: .unauthorized, headers: [.wwwAuthenticate: credential.challenge(realm: "monitoring")])
+                        return SpyglassEndpointResponse(status: 401, headers: [("WWW-Authenticate", credential.challenge(realm: "monitoring"))])
                     }
-                    return Response(status: .notFound)
+                    return SpyglassEndpointResponse(status: 404)
                 }
-                return Self.json(info.json(), status: 200)
-            }
+                return json(info.json(), status: 200)
+            })
         }
+        return routes
     }
 
     /// A JSON answer that no cache keeps: health changes from one probe to the next.
-    private static func json(_ body: Data, status: Int) -> Response {
-        Response(
-            status: HTTPResponse.Status(code: status),
-            headers: [.contentType: "application/json", .cacheControl: "no-store"],
-            body: ResponseBody(byteBuffer: ByteBuffer(data: body))
-        )
+    private static func json(_ body: Data, status: Int) -> SpyglassEndpointResponse {
+        SpyglassEndpointResponse(status: status, headers: [("Content-Type", "application/json"), ("Cache-Control", "no-store")], body: Array(body))
     }
 }

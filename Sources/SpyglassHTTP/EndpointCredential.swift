@@ -1,5 +1,3 @@
-import NIOCore
-
 /// A credential an endpoint asks for: `/metrics` (metrics reveal routes, traffic and versions) and the details of
 /// the health endpoints (error texts and hosts reveal internals), when the port is reachable by more than the
 /// scraper and the probes.

@@ -1,26 +1,50 @@
-import HTTPTypes
-import Hummingbird
-import Logging
+package import Logging
 @_spi(Locking) import SpyglassCore
-import SpyglassMetrics
+package import SpyglassMetrics
 import SpyglassTracing
-import Tracing
+package import Tracing
 
-/// What ``SpyglassMiddleware`` does around each request, kept free of the router's `Context` type: generic code
-/// that Hummingbird calls through a protocol is not specialised, so every generic type it touches costs runtime
-/// metadata lookups per request.
-final class HTTPRequestRecorder: Sendable {
+/// What a framework's Spyglass middleware does around each request, whatever the framework: the request id, the
+/// span and trace propagation, the RED metrics and the `request_completed` line. An adapter converts its request
+/// and response to the values this takes and returns.
+///
+/// Nothing here is generic over the framework's types: generic code a framework calls through a protocol is not
+/// specialised, so every generic type it touches costs runtime metadata lookups per request.
+package final class HTTPRequestRecorder: Sendable {
     let metrics: HTTPMetrics
-    let configuration: HTTPInstrumentationConfiguration
+    package let configuration: HTTPInstrumentationConfiguration
     let logger: Logger
     /// The tracer given to the middleware, or the one found installed in `InstrumentationSystem`.
     private let tracer: Locked<(any Tracer)?>
 
-    init(metrics: HTTPMetrics, configuration: HTTPInstrumentationConfiguration, logger: Logger, tracer: (any Tracer)?) {
-        self.metrics = metrics
+    package init(metrics: MetricRegistry, configuration: HTTPInstrumentationConfiguration, logger: Logger, tracer: (any Tracer)?) {
+        self.metrics = HTTPMetrics(registry: metrics)
         self.configuration = configuration
         self.logger = logger
         self.tracer = Locked(tracer)
+    }
+
+    /// The request's id when ids are assigned: the caller's `X-Request-ID` (the first, when several are sent) when
+    /// valid, else a new one.
+    package func requestID(from headers: some HTTPHeaderLookup) -> String? {
+        configuration.assignsRequestIDs ? RequestID.accepting(headers.firstValue(named: HTTPHeaderName.requestID)) : nil
+    }
+
+    /// The request's id when ids are assigned: `candidate` when valid (a framework's own id, made from the same
+    /// header or fresh), else a new one.
+    package func requestID(accepting candidate: String) -> String? {
+        configuration.assignsRequestIDs ? RequestID.accepting(candidate) : nil
+    }
+
+    /// Whether `path` gets no metrics, span or log line (``HTTPInstrumentationConfiguration/excludedPaths``).
+    package func excludes(_ path: String) -> Bool {
+        configuration.excludes(path)
+    }
+
+    /// Whether a span or log line records the request's details (client address, `User-Agent`), so an adapter reads
+    /// the client's address only then.
+    package var recordsRequestDetails: Bool {
+        configuration.tracesRequests || configuration.logsRequests
     }
 
     /// The tracer for this request. `InstrumentationSystem` can be bootstrapped only once, so the first real
@@ -34,18 +58,35 @@ final class HTTPRequestRecorder: Sendable {
     }
 
     /// Starts recording a request: the clock, the in-progress gauge, and the request's context and span.
-    func begin(request: Request, path: String, clientAddress: String?, requestID: String?) -> RequestRecording {
+    ///
+    /// - Parameters:
+    ///   - method: the request method as sent (`GET`).
+    ///   - path: the path without its query.
+    ///   - scheme: `http` or `https`; `nil` is `http`.
+    ///   - headers: the request's headers, for trace context, `User-Agent` and `Content-Length`.
+    ///   - clientAddress: the peer's address when the adapter knows it.
+    ///   - requestID: from ``requestID(from:)``.
+    package func begin(
+        method: String,
+        path: String,
+        scheme: String?,
+        headers: some HTTPHeaderLookup,
+        clientAddress: String?,
+        requestID: String?
+    ) -> RequestRecording {
         let start = ContinuousClock.now
-        let inProgress = metrics.inProgress.labels(request.method.rawValue)
+        let inProgress = metrics.inProgress.labels(method)
         inProgress.increment()
         let tracer = configuration.tracesRequests ? currentTracer() : nil
-        let (serviceContext, span) = startContext(request: request, requestID: requestID, tracer: tracer)
+        let (serviceContext, span) = startContext(method: method, headers: headers, requestID: requestID, tracer: tracer)
         return RequestRecording(
             recorder: self,
-            request: request,
+            method: method,
             path: path,
+            scheme: scheme ?? "http",
+            requestBytes: headers.firstValue(named: HTTPHeaderName.contentLength).flatMap { Int($0) } ?? 0,
             clientAddress: clientAddress,
-            userAgent: configuration.tracesRequests || configuration.logsRequests ? request.headers.firstValue(.userAgent) : nil,
+            userAgent: recordsRequestDetails ? headers.firstValue(named: HTTPHeaderName.userAgent) : nil,
             requestID: requestID,
             tracer: tracer,
             serviceContext: serviceContext,
@@ -57,7 +98,12 @@ final class HTTPRequestRecorder: Sendable {
 
     /// The context the request runs in (its id, the caller's trace, its span) and the span; `nil` when there is
     /// nothing to bind (ids and tracing off), so no task-local is pushed for nothing.
-    private func startContext(request: Request, requestID: String?, tracer: (any Tracer)?) -> (ServiceContext?, (any Span)?) {
+    private func startContext(
+        method: String,
+        headers: some HTTPHeaderLookup,
+        requestID: String?,
+        tracer: (any Tracer)?
+    ) -> (ServiceContext?, (any Span)?) {
         guard requestID != nil || tracer != nil else { return (nil, nil) }
         var serviceContext = ServiceContext.current ?? .topLevel
         if let requestID {
@@ -66,23 +112,27 @@ final class HTTPRequestRecorder: Sendable {
             serviceContext.spyglass = spyglass
         }
         guard let tracer else { return (serviceContext, nil) }
-        tracer.extract(request.headers, into: &serviceContext, using: HTTPFieldsExtractor())
+        tracer.extract(headers, into: &serviceContext, using: HeaderLookupExtractor())
         // Attributes are set once, when the request ends: each update of an existing span copies its attributes.
-        let span = tracer.startAnySpan(request.method.rawValue, context: serviceContext, ofKind: .server)
+        let span = tracer.startAnySpan(method, context: serviceContext, ofKind: .server)
         return (span.context, span)
     }
 }
 
-/// One request being recorded, from ``HTTPRequestRecorder/begin(request:path:clientAddress:requestID:)`` to
-/// ``finish(status:responseBytes:endpoint:error:)``.
-struct RequestRecording: Sendable {
+/// One request being recorded, from ``HTTPRequestRecorder/begin(method:path:scheme:headers:clientAddress:requestID:)``
+/// to ``finish(status:responseBytes:endpoint:error:)``.
+package struct RequestRecording: Sendable {
     let recorder: HTTPRequestRecorder
-    let request: Request
+    let method: String
     let path: String
+    let scheme: String
+    /// `Content-Length`; 0 for a body without one.
+    let requestBytes: Int
     let clientAddress: String?
     /// `User-Agent`, read once for the span and the log line (a header lookup scans every field).
     let userAgent: String?
-    let requestID: String?
+    /// The id to echo as `X-Request-ID`, when ids are assigned.
+    package let requestID: String?
     let tracer: (any Tracer)?
     /// The context bound while the request runs; `nil` when there is none to bind.
     let serviceContext: ServiceContext?
@@ -92,24 +142,20 @@ struct RequestRecording: Sendable {
 
     /// Runs `operation` with the request's context bound, or as it is when there is none (binding `nil` would
     /// hide the caller's context).
-    func withContext<Result>(_ operation: () async -> Result) async -> Result {
+    package func withContext<Result>(_ operation: () async -> Result) async -> Result {
         guard let serviceContext else { return await operation() }
         return await ServiceContext.withValue(serviceContext, operation: operation)
     }
 
-    /// Adds `X-Request-ID` and `X-Trace-ID` to `headers`.
-    func echoIDs(into headers: inout HTTPFields) {
-        if let requestID {
-            headers[HTTPHeaderNames.requestID] = requestID
-        }
-        if let tracer, let span, let traceID = tracer.w3cTraceID(of: span.context) {
-            headers[HTTPHeaderNames.traceID] = traceID
-        }
+    /// The trace id to echo as `X-Trace-ID`, when the request has a span.
+    package var traceID: String? {
+        guard let tracer, let span else { return nil }
+        return tracer.w3cTraceID(of: span.context)
     }
 
     /// ``finish(status:responseBytes:endpoint:error:)`` from outside the request's scope (a streamed body is
     /// written after it ended), with the request's context bound again for the log line.
-    func finishInContext(status: Int, responseBytes: Int, endpoint: String, error: (any Error)? = nil) {
+    package func finishInContext(status: Int, responseBytes: Int, endpoint: String?, error: (any Error)? = nil) {
         guard let serviceContext else {
             return finish(status: status, responseBytes: responseBytes, endpoint: endpoint, error: error)
         }
@@ -120,15 +166,17 @@ struct RequestRecording: Sendable {
 
     /// Records the completed request: metrics, the span's end, the `request_completed` line.
     ///
-    /// - Parameter error: what the handler threw, or what writing the body failed with. It is recorded on the
-    ///   span and logged with `error.source` set to the route (`GET /v1/jobs/{id}`): Swift errors carry no throw
-    ///   site, so the route is where the dashboard's error groups place it.
-    func finish(status: Int, responseBytes: Int, endpoint: String, error: (any Error)? = nil) {
+    /// - Parameters:
+    ///   - endpoint: the route template that handled the request (`/v1/jobs/{id}`); `nil` when no route matched,
+    ///     recorded as `unmatched`.
+    ///   - error: what the handler threw, or what writing the body failed with. It is recorded on the span and
+    ///     logged with `error.source` set to the route (`GET /v1/jobs/{id}`): Swift errors carry no throw site, so
+    ///     the route is where the dashboard's error groups place it.
+    package func finish(status: Int, responseBytes: Int, endpoint: String?, error: (any Error)? = nil) {
         let elapsed = ContinuousClock.now - start
         let configuration = recorder.configuration
-        let method = request.method.rawValue
+        let endpoint = endpoint ?? HTTPMetrics.unmatchedEndpoint
         let statusLabel = configuration.statusLabel(status)
-        let requestBytes = request.headers.firstValue(.contentLength).flatMap { Int($0) } ?? 0
 
         let series = recorder.metrics.series(method: method, endpoint: endpoint, status: statusLabel)
         series.requests.increment()
@@ -145,7 +193,7 @@ struct RequestRecording: Sendable {
             attributes.set("http.request.method", value: .string(method))
             if endpoint != HTTPMetrics.unmatchedEndpoint { attributes.set("http.route", value: .string(endpoint)) }
             attributes.set("url.path", value: .string(path))
-            attributes.set("url.scheme", value: .string(request.uri.scheme?.rawValue ?? "http"))
+            attributes.set("url.scheme", value: .string(scheme))
             attributes.set("http.response.status_code", value: .int64(Int64(status)))
             attributes.set("http.response.body.size", value: .int64(Int64(responseBytes)))
             if let userAgent { attributes.set("user_agent.original", value: .string(userAgent)) }
@@ -174,10 +222,4 @@ struct RequestRecording: Sendable {
         if error != nil { metadata["error.source"] = .string(method + " " + endpoint) }
         recorder.logger.log(level: level, "request_completed", error: error, metadata: metadata)
     }
-}
-
-/// Header names, parsed once.
-enum HTTPHeaderNames {
-    static let requestID = HTTPField.Name(RequestID.headerName)!
-    static let traceID = HTTPField.Name("X-Trace-ID")!
 }

@@ -1,4 +1,4 @@
-/// What ``SpyglassMiddleware`` records and for which requests.
+/// What a framework's `SpyglassMiddleware` records and for which requests.
 public struct HTTPInstrumentationConfiguration: Sendable, Hashable {
     /// Paths that get no metrics, log line or span (they still get a request id): exact paths, or prefixes
     /// ending in `*` (`/health/*`). Default `/metrics` and the built-in dashboard, `/spyglass*`.
@@ -35,14 +35,14 @@ public struct HTTPInstrumentationConfiguration: Sendable, Hashable {
     }
 
     /// Whether `path` matches one of ``excludedPaths``.
-    func excludes(_ path: String) -> Bool {
+    package func excludes(_ path: String) -> Bool {
         excludedPaths.contains { pattern in
             pattern.hasSuffix("*") ? path.hasPrefix(pattern.dropLast()) : path == pattern
         }
     }
 
     /// The `status` label for `code`.
-    func statusLabel(_ code: Int) -> String {
+    package func statusLabel(_ code: Int) -> String {
         groupsStatusCodes ? "\(code / 100)xx" : String(code)
     }
 }
