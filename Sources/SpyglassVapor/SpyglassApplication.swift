@@ -28,11 +28,11 @@ public struct SpyglassApplication: Sendable {
     /// app.spyglass.use(spyglass)
     /// ```
     ///
-    /// - ``SpyglassMiddleware`` first, in place of Vapor's default `RouteLoggingMiddleware` (its access line is
-    ///   `request_completed`) and `ErrorMiddleware` (it answers errors as that does, keeping the error for the log
-    ///   line and the span); other middleware stays, in its order, after it.
-    /// - Vapor's own request metrics off (`reportMetrics`): its `http_requests_total{method,path,status}` would
-    ///   clash with Spyglass's `{method,endpoint,status}`.
+    /// - ``SpyglassMiddleware`` first (``useMiddleware(_:)``), in place of Vapor's default `RouteLoggingMiddleware`
+    ///   (its access line is `request_completed`) and `ErrorMiddleware` (it answers errors as that does, keeping the
+    ///   error for the log line and the span); other middleware stays, in its order, after it. Vapor's own request
+    ///   metrics off (`reportMetrics`): its `http_requests_total{method,path,status}` would clash with Spyglass's
+    ///   `{method,endpoint,status}`.
     /// - `/metrics`, the health endpoints, `/monitoring/info` and the dashboard at `/spyglass`, as `setup` says.
     /// - A lifecycle handler: once the application has booted it runs `spyglass` (the export and the dashboard's
     ///   sampling); at `app.asyncShutdown()` it turns readiness off and waits `SPYGLASS_SHUTDOWN_DELAY_MS` while
@@ -46,16 +46,26 @@ public struct SpyglassApplication: Sendable {
     ) {
         let routes = setup.routes(for: spyglass)
         if let configuration = setup.middlewareConfiguration(serving: routes) {
-            var middleware = Middlewares()
-            middleware.use(SpyglassMiddleware(metrics: spyglass.metrics, configuration: configuration, logger: logger, tracer: tracer))
-            for existing in application.middleware.resolve() where !(existing is ErrorMiddleware || existing is RouteLoggingMiddleware) {
-                middleware.use(existing)
-            }
-            application.middleware = middleware
+            useMiddleware(SpyglassMiddleware(metrics: spyglass.metrics, configuration: configuration, logger: logger, tracer: tracer))
         }
-        application.http.server.configuration.reportMetrics = false
         for route in routes { add(route) }
         application.lifecycle.use(SpyglassLifecycle(service: spyglass, health: spyglass.health))
+    }
+
+    /// Installs `middleware` first, in place of Vapor's default `RouteLoggingMiddleware` and `ErrorMiddleware` (other
+    /// middleware stays, in its order, after it), and turns Vapor's own request metrics off (`reportMetrics`), whose
+    /// `http_requests_total{method,path,status}` would clash with Spyglass's. It turns on
+    /// `traceAutoPropagation`: Vapor runs route handlers in tasks of their own, which see the request's context
+    /// (its id for every log line, its span for child spans) only through `Request.serviceContext`.
+    public func useMiddleware(_ middleware: SpyglassMiddleware) {
+        var installed = Middlewares()
+        installed.use(middleware)
+        for existing in application.middleware.resolve() where !(existing is ErrorMiddleware || existing is RouteLoggingMiddleware) {
+            installed.use(existing)
+        }
+        application.middleware = installed
+        application.http.server.configuration.reportMetrics = false
+        application.traceAutoPropagation = true
     }
 
     /// Serves `registry` at `GET path`: Prometheus text 0.0.4, or OpenMetrics with exemplars when the scrape's

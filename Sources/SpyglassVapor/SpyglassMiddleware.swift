@@ -63,7 +63,10 @@ public struct SpyglassMiddleware: AsyncMiddleware {
 
         guard !recorder.excludes(path) else {
             guard let requestID else { return await Self.respond(to: request, next) }
-            let response = await SpyglassContext.with({ $0.requestID = requestID }) { await Self.respond(to: request, next) }
+            let response = await SpyglassContext.with({ $0.requestID = requestID }) {
+                Self.bindServiceContext(to: request)
+                return await Self.respond(to: request, next)
+            }
             response.headers.replaceOrAdd(name: Self.requestIDHeader, value: requestID)
             return response
         }
@@ -77,7 +80,7 @@ public struct SpyglassMiddleware: AsyncMiddleware {
             requestID: requestID
         )
         return await recording.withContext {
-            if recording.traceID != nil, let context = ServiceContext.current { request.serviceContext = context }
+            Self.bindServiceContext(to: request)
             let response: Response
             var thrown: (any Error)?
             do {
@@ -99,6 +102,13 @@ public struct SpyglassMiddleware: AsyncMiddleware {
             }
             return response
         }
+    }
+
+    /// Hands the bound context (request id, span) to `request.serviceContext`: Vapor starts route handlers in
+    /// tasks of their own, which see task-locals only through it (`Application.traceAutoPropagation`, which
+    /// ``SpyglassApplication/useMiddleware(_:)`` turns on).
+    private static func bindServiceContext(to request: Request) {
+        if let context = ServiceContext.current { request.serviceContext = context }
     }
 
     /// `next`'s answer, or the answer to what it threw.

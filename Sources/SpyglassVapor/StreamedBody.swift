@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import SpyglassHTTP
 import Synchronization
@@ -15,33 +16,75 @@ enum StreamedBody {
         counter: ByteCounter,
         finished: @escaping @Sendable ((any Error)?) -> Void
     ) -> Response.Body? {
-        guard let storage = Mirror(reflecting: body).children.first(where: { $0.label == "storage" })?.value,
-            let (kind, stream) = Mirror(reflecting: storage).children.first.map({ ($0.label, $0.value) }),
-            let fields = Optional(Mirror(reflecting: stream).children),
-            let count = fields.first(where: { $0.label == "count" })?.value as? Int,
-            let callback = fields.first(where: { $0.label == "callback" })?.value
-        else { return nil }
+        guard let layout = BodyLayout(body) else { return nil }
         let completion = Completion(finished)
-        switch kind {
-        case "stream":
-            guard let callback = callback as? (any BodyStreamWriter) -> Void else { return nil }
-            let unchecked = UncheckedCallback(callback: callback)
+        switch layout.storage {
+        case .stream(let stream):
             return Response.Body(stream: { writer in
-                unchecked.callback(CountingWriter(parent: writer, counter: counter, completion: completion))
-            }, count: count)
-        case "asyncStream":
-            guard let callback = callback as? (any AsyncBodyStreamWriter) async throws -> Void else { return nil }
-            let unchecked = UncheckedAsyncCallback(callback: callback)
+                stream.callback(CountingWriter(parent: writer, counter: counter, completion: completion))
+            }, count: stream.count)
+        case .asyncStream(let stream):
             return Response.Body(asyncStream: { writer in
                 do {
-                    try await unchecked.callback(CountingAsyncWriter(parent: writer, counter: counter, completion: completion))
+                    try await stream.callback(CountingAsyncWriter(parent: writer, counter: counter, completion: completion))
                 } catch {
                     completion.finish(error)
                     throw error
                 }
-            }, count: count)
+            }, count: stream.count)
         default:
             return nil
+        }
+    }
+
+    /// `Response.Body` as Vapor 4.122 declares it (`Response+Body.swift`): the same stored properties, cases and
+    /// payloads in the same order, so the same layout. The closures are read as their own types: one that `Mirror`
+    /// hands out crashes when called. Before the body is reinterpreted, `Mirror` must show these names and
+    /// the sizes must agree; a Vapor that changed them gets `nil`, never a wrong read.
+    private struct BodyLayout {
+        enum Storage {
+            case none
+            case buffer(ByteBuffer)
+            case data(Data)
+            case dispatchData(DispatchData)
+            case staticString(StaticString)
+            case string(String)
+            case stream(BlockingStream)
+            case asyncStream(AsyncStream)
+        }
+
+        struct BlockingStream {
+            let count: Int
+            let callback: @Sendable (any BodyStreamWriter) -> Void
+        }
+
+        struct AsyncStream {
+            let count: Int
+            let callback: @Sendable (any AsyncBodyStreamWriter) async throws -> Void
+        }
+
+        let storage: Storage
+        let byteBufferAllocator: ByteBufferAllocator
+
+        init?(_ body: Response.Body) {
+            let fields = Mirror(reflecting: body).children
+            guard fields.map(\.label) == ["storage", "byteBufferAllocator"],
+                let storage = fields.first?.value,
+                let (kind, stream) = Mirror(reflecting: storage).children.first.map({ ($0.label, $0.value) }),
+                kind == "stream" || kind == "asyncStream",
+                Mirror(reflecting: stream).children.map(\.label) == ["count", "callback"],
+                MemoryLayout<Response.Body>.size == MemoryLayout<BodyLayout>.size,
+                MemoryLayout<Response.Body>.stride == MemoryLayout<BodyLayout>.stride,
+                MemoryLayout<Response.Body>.alignment == MemoryLayout<BodyLayout>.alignment
+            else { return nil }
+            let layout = unsafeBitCast(body, to: BodyLayout.self)
+            let read: Int? = switch (kind, layout.storage) {
+            case ("stream", .stream(let stream)): stream.count
+            case ("asyncStream", .asyncStream(let stream)): stream.count
+            default: nil
+            }
+            guard let read, read == Mirror(reflecting: stream).children.first?.value as? Int else { return nil }
+            self = layout
         }
     }
 
@@ -66,15 +109,6 @@ enum StreamedBody {
             case .error(let error): finish(error)
             }
         }
-    }
-
-    // The callbacks Vapor stored were `@Sendable`; reflection hands them back without the attribute.
-    private struct UncheckedCallback: @unchecked Sendable {
-        let callback: (any BodyStreamWriter) -> Void
-    }
-
-    private struct UncheckedAsyncCallback: @unchecked Sendable {
-        let callback: (any AsyncBodyStreamWriter) async throws -> Void
     }
 
     private struct CountingWriter: BodyStreamWriter {

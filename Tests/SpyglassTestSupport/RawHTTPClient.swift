@@ -1,22 +1,43 @@
-import Foundation
+public import Foundation
 
 /// HTTP/1.1 over one loopback socket, bytes exactly as given: a path with `..` or `%2e` reaches the server as written
 /// (URLSession would normalise it), and many requests go out pipelined, far faster than one at a time.
-struct RawHTTPClient {
-    let port: Int
+public struct RawHTTPClient: Sendable {
+    public let port: Int
 
-    struct Answer {
-        let status: Int
-        let body: String
+    public init(port: Int) {
+        self.port = port
     }
 
-    struct Failed: Error, CustomStringConvertible {
-        let description: String
+    public struct Answer: Sendable {
+        public let status: Int
+        /// The header fields as received, names as sent.
+        public let headers: [(name: String, value: String)]
+        public let body: String
+
+        /// The value of the first field called `name`, compared case-insensitively.
+        public func header(_ name: String) -> String? {
+            headers.first { $0.name.lowercased() == name.lowercased() }?.value
+        }
+    }
+
+    public struct Failed: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// ``get(_:headers:batch:)`` on a thread of its own: the socket calls block, and blocking the concurrency pool's
+    /// few threads would stop a server in this process from answering.
+    public func fetch(_ paths: [String], headers: [String: String] = [:], batch: Int = 64) async throws -> [Answer] {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try get(paths, headers: headers, batch: batch) })
+            }
+        }
     }
 
     /// Sends every request in `paths` (GET, with `headers`) on one connection, in batches, and returns the answers
     /// in order.
-    func get(_ paths: [String], headers: [String: String] = [:], batch: Int = 64) throws -> [Answer] {
+    public func get(_ paths: [String], headers: [String: String] = [:], batch: Int = 64) throws -> [Answer] {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw Failed(description: "socket: \(errno)") }
         defer { close(descriptor) }
@@ -63,9 +84,11 @@ struct RawHTTPClient {
             guard statusParts.count >= 2, let status = Int(statusParts[1]) else { throw Failed(description: "status line \(lines[0])") }
             var length = 0
             var chunked = false
+            var headers: [(name: String, value: String)] = []
             for line in lines.dropFirst() {
                 let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
                 guard parts.count == 2 else { continue }
+                headers.append((parts[0], parts[1]))
                 if parts[0].lowercased() == "content-length" { length = Int(parts[1]) ?? 0 }
                 if parts[0].lowercased() == "transfer-encoding", parts[1].lowercased().contains("chunked") { chunked = true }
             }
@@ -84,7 +107,7 @@ struct RawHTTPClient {
             } else {
                 body = try read(length)
             }
-            return Answer(status: status, body: String(decoding: body, as: UTF8.self))
+            return Answer(status: status, headers: headers, body: String(decoding: body, as: UTF8.self))
         }
 
         private mutating func fill() throws {
