@@ -1,12 +1,11 @@
 import ArgumentParser
 import Foundation
-import Hummingbird
 import PostgresNIO
 import ServiceLifecycle
 import Spyglass
 import SpyglassGenAI
 import SpyglassHealthChecks
-import SpyglassHummingbird
+import SpyglassHTTP
 import SpyglassJobs
 import SpyglassOpenAI
 
@@ -24,6 +23,9 @@ struct SpyglassDemo: AsyncParsableCommand {
 
     @Option(help: "Port to listen on (0 picks a free one). Default: $PORT, else 8080.")
     var port: Int?
+
+    @Option(help: "The framework that serves the demo: hummingbird or vapor.")
+    var server: DemoServerKind = .hummingbird
 
     @Flag(help: "Drive realistic load against this service, so every telemetry view has data.")
     var traffic = false
@@ -71,56 +73,32 @@ struct SpyglassDemo: AsyncParsableCommand {
             throw ExitCode(2)
         }
 
-        let router = Router(context: DemoRequestContext.self)
-        // First, so every request gets its id, span, metrics and access log line; probes and scrapes are not traffic.
-        router.add(middleware: SpyglassMiddleware(
-            metrics: spyglass.metrics,
-            configuration: HTTPInstrumentationConfiguration(excludedPaths: ["/metrics", "/spyglass*", "/health*", "/livez", "/readyz", "/monitoring/*"])
-        ))
+        // Probes and scrapes are not traffic: the one-call set-up leaves the paths it serves out of the metrics.
         let token = environment["SPYGLASS_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-        router.addMetricsEndpoint(spyglass.metrics, authorization: token.map { .bearer(token: $0) })
         // Check messages name hosts: shown with the metrics token, or to everyone in development.
         let details: HealthDetailsAccess = token.map { .credential(.bearer(token: $0)) }
             ?? (spyglass.configuration.environment == "development" ? .visible : .hidden)
-        router.addHealthEndpoints(spyglass.health, details: details, info: spyglass.systemInfo)
-        if let dashboard = spyglass.dashboard { router.addDashboard(dashboard) }
-        router.get("/v1/echo/{word}") { _, context in
-            let word = try context.parameters.require("word")
-            logger.info("echo_requested", metadata: ["word": "\(word)"])
-            return word
-        }
-        router.addJobRoutes(
-            jobs,
-            agents: agents,
-            answers: AnswerCache(metrics: CacheMetrics(registry: spyglass.metrics)),
-            database: DatabaseMetrics(registry: spyglass.metrics)
-        )
-
-        let traffic = self.traffic ? TrafficGenerator(interval: .milliseconds(trafficInterval)) : nil
-        let app = Application(
-            router: router,
-            configuration: ApplicationConfiguration(address: .hostname(host, port: listenPort), serverName: "spyglass-demo"),
-            onServerRunning: { channel in
-                let boundPort = channel.localAddress?.port ?? listenPort
-                logger.info("server_started", metadata: ["host": "\(host)", "port": .stringConvertible(boundPort)])
-                if let dashboard = spyglass.dashboard {
-                    logger.info("dashboard_ready", metadata: ["url": "http://\(host):\(boundPort)\(dashboard.openingPath)"])
-                }
-                traffic?.serverStarted(port: boundPort)
-            },
-            logger: Logger(label: "hummingbird")
-        )
-        // The group stops services in reverse order: the traffic first, then readiness turns off (and waits
-        // SPYGLASS_SHUTDOWN_DELAY_MS), then the app drains, then the simulator (jobs still running call it), then
-        // Spyglass exports and flushes what the app's last requests produced.
-        let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: [spyglass] + (model.simulator.map { [$0] } ?? []) + [app, spyglass.health] + (traffic.map { [$0] } ?? []),
-                gracefulShutdownSignals: [.sigterm, .sigint],
+        let demo = DemoSetup(
+            host: host,
+            port: listenPort,
+            spyglass: spyglass,
+            http: SpyglassHTTPSetup(metricsAuthorization: token.map { .bearer(token: $0) }, healthDetails: details),
+            api: DemoAPI(
+                store: jobs,
+                agents: agents,
+                answers: AnswerCache(metrics: CacheMetrics(registry: spyglass.metrics)),
+                database: DatabaseMetrics(registry: spyglass.metrics),
                 logger: logger
-            )
+            ),
+            // Jobs still running call the simulator: it stops after the server has drained.
+            dependencies: model.simulator.map { [$0] } ?? [],
+            traffic: traffic ? TrafficGenerator(interval: .milliseconds(trafficInterval)) : nil,
+            logger: logger
         )
-        try await group.run()
+        switch server {
+        case .hummingbird: try await HummingbirdDemoServer.run(demo)
+        case .vapor: try await VaporDemoServer.run(demo)
+        }
         logger.info("shutdown_complete")
         spyglass.flush()
     }
@@ -179,6 +157,41 @@ struct SpyglassDemo: AsyncParsableCommand {
             throw ExitCode(2)
         }
         return port
+    }
+}
+
+/// The framework `--server` names.
+enum DemoServerKind: String, ExpressibleByArgument, CaseIterable {
+    case hummingbird
+    case vapor
+}
+
+/// What both servers of the demo serve, and the services around them.
+struct DemoSetup: Sendable {
+    /// The most a request body may hold (commands and chat messages are at most 4,000 characters).
+    static let maximumBodyBytes = 1 << 20
+
+    let host: String
+    let port: Int
+    let spyglass: SpyglassService
+    let http: SpyglassHTTPSetup
+    let api: DemoAPI
+    /// Services the server's requests call, stopped after it.
+    let dependencies: [any Service]
+    /// Load against the server, with `--traffic`.
+    let traffic: TrafficGenerator?
+    let logger: Logger
+
+    /// Services that call the server, stopped before it.
+    var clients: [any Service] { traffic.map { [$0] } ?? [] }
+
+    /// Logs where the server listens and the dashboard's link, and starts the traffic.
+    func serverStarted(port: Int) {
+        logger.info("server_started", metadata: ["host": "\(host)", "port": .stringConvertible(port)])
+        if let dashboard = spyglass.dashboard {
+            logger.info("dashboard_ready", metadata: ["url": "http://\(host):\(port)\(dashboard.openingPath)"])
+        }
+        traffic?.serverStarted(port: port)
     }
 }
 
