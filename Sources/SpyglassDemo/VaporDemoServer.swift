@@ -2,20 +2,19 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import ServiceLifecycle
+import UnixSignals
 import Spyglass
 import SpyglassVapor
 import Vapor
 
 /// The demo served by Vapor 4 (`--server vapor`): the same API and Spyglass in one call. Vapor has no
-/// `ServiceGroup`: its own signal handling ends `execute`, and `asyncShutdown` runs Spyglass's lifecycle handler
+/// `ServiceGroup`: SIGTERM or SIGINT ends the serving, and `asyncShutdown` runs Spyglass's lifecycle handler
 /// (readiness off, the shutdown delay, the drain, the flush). The traffic generator stops before it, the LLM
 /// simulator after it.
 enum VaporDemoServer {
     static func run(_ demo: DemoSetup) async throws {
         // Vapor's command line is not the demo's: the demo parsed its own, and the server takes its address here.
         let app = try await Application.make(Environment(name: demo.spyglass.configuration.environment, arguments: ["spyglass-demo"]))
-        app.http.server.configuration.hostname = demo.host
-        app.http.server.configuration.port = demo.port
         app.http.server.configuration.serverName = "spyglass-demo"
         app.spyglass.use(demo.spyglass, setup: demo.http)
         let api = demo.api
@@ -39,10 +38,14 @@ enum VaporDemoServer {
             group.addTask { try await dependencies.run() }
             var failure: (any Error)?
             do {
-                try await app.startup()
+                // Not `app.execute()`: its serve command prints an empty line to standard output on SIGTERM, which
+                // is no JSON line.
+                let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
+                try await app.asyncBoot()
+                try await app.server.start(address: .hostname(demo.host, port: demo.port))
                 demo.serverStarted(port: app.http.server.shared.localAddress?.port ?? demo.port)
                 group.addTask { try await clients.run() }
-                try await app.running?.onStop.get()
+                for await _ in signals { break }
             } catch {
                 failure = error
             }

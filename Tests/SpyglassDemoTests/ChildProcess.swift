@@ -152,3 +152,11 @@ final class ChildProcess: Sendable {
         case noMatchingLine([String])
     }
 }
+
+/// The frameworks `spyglass-demo --server` serves the demo with; the proofs that concern HTTP run against each.
+enum DemoServer: String, CaseIterable, Sendable, CustomStringConvertible {
+    case hummingbird
+    case vapor
+
+    var description: String { rawValue }
+}

@@ -79,10 +79,11 @@ import FoundationNetworking
         }
     }
 
-    @Test func chromiumRendersChartsTheWaterfallOfAKnownTraceAndItsLogLines() async throws {
+    @Test(arguments: DemoServer.allCases)
+    func chromiumRendersChartsTheWaterfallOfAKnownTraceAndItsLogLines(server: DemoServer) async throws {
         let browser = try Browser(artifacts: "dashboard")
         defer { try? FileManager.default.removeItem(at: browser.profile) }
-        let demo = try ChildProcess(arguments: ["--port", "0", "--traffic", "--traffic-interval", "100", "--job-step-milliseconds", "20"])
+        let demo = try ChildProcess(arguments: ["--server", server.rawValue, "--port", "0", "--traffic", "--traffic-interval", "100", "--job-step-milliseconds", "20"])
         defer { demo.process.terminate() }
         let (login, token, base) = try await dashboard(of: demo)
         #expect(token.count == 32, "a token made at start, as in development")

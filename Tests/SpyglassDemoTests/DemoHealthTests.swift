@@ -14,8 +14,9 @@ import FoundationNetworking
         return (status, (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:])
     }
 
-    @Test func checksAreServedAndReadinessFailsAsSoonAsShutdownBegins() async throws {
-        let demo = try ChildProcess(arguments: ["--port", "0"], environment: ["SPYGLASS_SHUTDOWN_DELAY_MS": "30000"])
+    @Test(arguments: DemoServer.allCases)
+    func checksAreServedAndReadinessFailsAsSoonAsShutdownBegins(server: DemoServer) async throws {
+        let demo = try ChildProcess(arguments: ["--server", server.rawValue, "--port", "0"], environment: ["SPYGLASS_SHUTDOWN_DELAY_MS": "30000"])
         let startedLine = try await demo.waitForLine { $0.contains("\"server_started\"") }
         let started = try #require(try JSONSerialization.jsonObject(with: Data(startedLine.utf8)) as? [String: Any])
         let port = try #require(started["port"] as? Int)

@@ -10,8 +10,9 @@ import FoundationNetworking
         try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "not JSON: \(line)")
     }
 
-    @Test func logsJSONWithRequestContextAndShutsDownCleanlyOnSIGTERM() async throws {
-        let demo = try ChildProcess(arguments: ["--host", "127.0.0.1", "--port", "0"], environment: ["SPYGLASS_ENVIRONMENT": "ci"])
+    @Test(arguments: DemoServer.allCases)
+    func logsJSONWithRequestContextAndShutsDownCleanlyOnSIGTERM(server: DemoServer) async throws {
+        let demo = try ChildProcess(arguments: ["--server", server.rawValue, "--host", "127.0.0.1", "--port", "0"], environment: ["SPYGLASS_ENVIRONMENT": "ci"])
         let started = try json(try await demo.waitForLine { $0.contains("\"server_started\"") })
         let port = try #require(started["port"] as? Int)
         #expect(port > 0)
@@ -43,8 +44,9 @@ import FoundationNetworking
         #expect(lines.last?["message"] as? String == "shutdown_complete")
     }
 
-    @Test func servesMetricsFromTheRegistryInBothFormats() async throws {
-        let demo = try ChildProcess(arguments: ["--port", "0"], environment: ["SPYGLASS_METRICS_NAMESPACE": "demo"])
+    @Test(arguments: DemoServer.allCases)
+    func servesMetricsFromTheRegistryInBothFormats(server: DemoServer) async throws {
+        let demo = try ChildProcess(arguments: ["--server", server.rawValue, "--port", "0"], environment: ["SPYGLASS_METRICS_NAMESPACE": "demo"])
         let started = try json(try await demo.waitForLine { $0.contains("\"server_started\"") })
         let port = try #require(started["port"] as? Int)
         let metricsURL = URL(string: "http://127.0.0.1:\(port)/metrics")!
@@ -71,8 +73,9 @@ import FoundationNetworking
         #expect(await demo.waitForExit() == 0)
     }
 
-    @Test func jobsRunInTheBackgroundWithTheCreatingRequestsIDs() async throws {
-        let demo = try ChildProcess(arguments: ["--port", "0", "--job-step-milliseconds", "5"], environment: [:])
+    @Test(arguments: DemoServer.allCases)
+    func jobsRunInTheBackgroundWithTheCreatingRequestsIDs(server: DemoServer) async throws {
+        let demo = try ChildProcess(arguments: ["--server", server.rawValue, "--port", "0", "--job-step-milliseconds", "5"], environment: [:])
         let started = try json(try await demo.waitForLine { $0.contains("\"server_started\"") })
         let port = try #require(started["port"] as? Int)
         let base = "http://127.0.0.1:\(port)"
@@ -113,8 +116,9 @@ import FoundationNetworking
         #expect(lifecycle.last == "job_completed")
     }
 
-    @Test func jobListsArePagedNewestFirstAndBadParametersAreRefused() async throws {
-        let demo = try ChildProcess(arguments: ["--port", "0", "--job-step-milliseconds", "0"], environment: [:])
+    @Test(arguments: DemoServer.allCases)
+    func jobListsArePagedNewestFirstAndBadParametersAreRefused(server: DemoServer) async throws {
+        let demo = try ChildProcess(arguments: ["--server", server.rawValue, "--port", "0", "--job-step-milliseconds", "0"], environment: [:])
         let started = try json(try await demo.waitForLine { $0.contains("\"server_started\"") })
         let base = "http://127.0.0.1:\(try #require(started["port"] as? Int))"
         var created: [String] = []
@@ -159,8 +163,9 @@ import FoundationNetworking
         #expect(await demo.waitForExit() == 0)
     }
 
-    @Test func sigtermDrainsARequestInFlightBeforeExiting() async throws {
-        let demo = try ChildProcess(arguments: ["--port", "0", "--job-step-milliseconds", "200"], environment: [:])
+    @Test(arguments: DemoServer.allCases)
+    func sigtermDrainsARequestInFlightBeforeExiting(server: DemoServer) async throws {
+        let demo = try ChildProcess(arguments: ["--server", server.rawValue, "--port", "0", "--job-step-milliseconds", "200"], environment: [:])
         let started = try json(try await demo.waitForLine { $0.contains("\"server_started\"") })
         let port = try #require(started["port"] as? Int)
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/v1/commands")!)

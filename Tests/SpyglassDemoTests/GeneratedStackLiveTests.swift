@@ -12,12 +12,13 @@ import FoundationNetworking
 /// every rule evaluates without error, every recording rule records a series, and the demo emits every metric
 /// Spyglass defines.
 @Suite(.serialized) struct GeneratedStackLiveTests {
-    @Test func everyPanelAndRuleQueryReturnsDataAgainstTheDemo() async throws {
+    @Test(arguments: DemoServer.allCases)
+    func everyPanelAndRuleQueryReturnsDataAgainstTheDemo(server: DemoServer) async throws {
         let deploy = Peers.repository.appendingPathComponent("deploy")
         let specification = try StackSpecification(
             yaml: try String(contentsOf: deploy.appendingPathComponent("spyglass-stack.yml"), encoding: .utf8), source: "deploy/spyglass-stack.yml"
         )
-        let demo = try ChildProcess(arguments: ["--port", "0", "--traffic", "--traffic-interval", "20", "--job-step-milliseconds", "5"], environment: [:])
+        let demo = try ChildProcess(arguments: ["--server", server.rawValue, "--port", "0", "--traffic", "--traffic-interval", "20", "--job-step-milliseconds", "5"], environment: [:])
         defer { demo.process.terminate() }
         let started = try JSONSerialization.jsonObject(with: Data(try await demo.waitForLine { $0.contains("\"server_started\"") }.utf8)) as? [String: Any]
         let demoPort = try #require(started?["port"] as? Int)

@@ -43,9 +43,9 @@ import FoundationNetworking
     /// Runs the demo exporting to `endpoint` over `transport`, sends `count` requests, one continuing a caller's
     /// trace, one rejected and one command whose background job fails, stops it with SIGTERM once the job has
     /// finished, and returns its answers and log lines.
-    private func runDemo(endpoint: String, transport: String, count: Int, callerTrace: String) async throws -> Run {
+    private func runDemo(server: DemoServer, endpoint: String, transport: String, count: Int, callerTrace: String) async throws -> Run {
         let demo = try ChildProcess(
-            arguments: ["--port", "0", "--job-step-milliseconds", "5"],
+            arguments: ["--server", server.rawValue, "--port", "0", "--job-step-milliseconds", "5"],
             environment: [
                 "OTEL_EXPORTER_OTLP_ENDPOINT": endpoint,
                 "OTEL_EXPORTER_OTLP_PROTOCOL": transport,
@@ -69,7 +69,8 @@ import FoundationNetworking
         return Run(listed: listed, continued: continued, rejected: rejected, command: command, jobID: jobID, lines: try demo.lines.map(json))
     }
 
-    @Test func theDemoExportsItsSpansToPhoenixOverHTTPAndGRPC() async throws {
+    @Test(arguments: DemoServer.allCases)
+    func theDemoExportsItsSpansToPhoenixOverHTTPAndGRPC(server: DemoServer) async throws {
         let phoenix = try await PhoenixServer()
         defer { phoenix.stop() }
 
@@ -78,7 +79,7 @@ import FoundationNetworking
             ("grpc", "http://127.0.0.1:\(phoenix.grpcPort)", "5cf92f3577b34da6a3ce929d0e0e4737"),
         ] {
             let count = 25
-            let run = try await runDemo(endpoint: endpoint, transport: transport, count: count, callerTrace: callerTrace)
+            let run = try await runDemo(server: server, endpoint: endpoint, transport: transport, count: count, callerTrace: callerTrace)
             // The job runs in a trace of its own; its log lines carry that trace's id.
             let jobLines = run.lines.filter { $0["job_id"] as? String == run.jobID }
             let jobTrace = try #require(jobLines.first { $0["message"] as? String == "job_started" }?["trace_id"] as? String)

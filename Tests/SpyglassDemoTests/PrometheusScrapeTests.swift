@@ -8,8 +8,9 @@ import FoundationNetworking
 /// A real Prometheus server (Debian package `prometheus`) scrapes the demo while its traffic generator runs;
 /// PromQL over Prometheus's HTTP API must find request rates and latency quantiles for the demo's endpoints.
 @Suite(.serialized) struct PrometheusScrapeTests {
-    @Test func prometheusScrapesTheDemoAndAnswersPromQL() async throws {
-        let demo = try ChildProcess(arguments: ["--port", "0", "--traffic", "--traffic-interval", "20", "--job-step-milliseconds", "5"], environment: [:])
+    @Test(arguments: DemoServer.allCases)
+    func prometheusScrapesTheDemoAndAnswersPromQL(server: DemoServer) async throws {
+        let demo = try ChildProcess(arguments: ["--server", server.rawValue, "--port", "0", "--traffic", "--traffic-interval", "20", "--job-step-milliseconds", "5"], environment: [:])
         defer { demo.process.terminate() }
         let started = try JSONSerialization.jsonObject(with: Data(try await demo.waitForLine { $0.contains("\"server_started\"") }.utf8)) as? [String: Any]
         let demoPort = try #require(started?["port"] as? Int)
