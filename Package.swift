@@ -30,6 +30,8 @@ let package = Package(
         .library(name: "SpyglassStack", targets: ["SpyglassStack"]),
         .executable(name: "spyglass-demo", targets: ["SpyglassDemo"]),
         .executable(name: "spyglass", targets: ["SpyglassCLI"]),
+        .executable(name: "hummingbird-example", targets: ["HummingbirdExample"]),
+        .executable(name: "vapor-example", targets: ["VaporExample"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
@@ -299,6 +301,26 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The README's shortest set-up per framework; `hummingbird-example` compiles no Vapor (docs/architecture.md).
+        .executableTarget(
+            name: "HummingbirdExample",
+            dependencies: [
+                "Spyglass",
+                "SpyglassHummingbird",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "VaporExample",
+            dependencies: [
+                "Spyglass",
+                "SpyglassVapor",
+                .product(name: "Vapor", package: "vapor"),
             ],
             swiftSettings: strictSettings
         ),
