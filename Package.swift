@@ -385,6 +385,7 @@ let package = Package(
         .testTarget(
             name: "SpyglassHTTPTests",
             dependencies: [
+                "Spyglass",
                 "SpyglassHTTP",
                 "SpyglassMetrics",
                 "SpyglassCore",
@@ -488,7 +489,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SpyglassTests",
-            dependencies: ["Spyglass", "SpyglassOTLP", "SpyglassGenAI"],
+            dependencies: ["Spyglass", "SpyglassOTLP", "SpyglassGenAI", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             swiftSettings: strictSettings
         ),
         .testTarget(

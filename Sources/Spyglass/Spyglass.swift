@@ -64,7 +64,10 @@ public enum Spyglass {
         guard !bootstrapped.load(ordering: .acquiring) else { throw BootstrapError.alreadyBootstrapped }
         // swift-log's default handler until someone bootstraps it: anything else means a second bootstrap would crash.
         let handler = Logger(label: "spyglass.bootstrap").handler
-        guard handler is StreamLogHandler else { throw BootstrapError.loggingAlreadyBootstrapped(handler: "\(type(of: handler))") }
+        guard handler is StreamLogHandler else {
+            // Without generic arguments: Vapor's is `ConsoleFragmentLogger<AndFragment<…>>`, a line long.
+            throw BootstrapError.loggingAlreadyBootstrapped(handler: String("\(type(of: handler))".prefix { $0 != "<" }))
+        }
         let resolved = try configuration.applyingEnvironment(environment)
         let prices = try resolved.genAI.prices(over: prices)
         let stores = DashboardStores(resolved)

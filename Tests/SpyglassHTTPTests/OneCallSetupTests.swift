@@ -1,4 +1,5 @@
 import Foundation
+import Spyglass
 import Hummingbird
 import Logging
 import ServiceLifecycle
@@ -144,5 +145,19 @@ final class TestSources: SpyglassHTTPSources, Service {
         #expect(sources.recorded == ["service_running", "service_flushed"])
         // Raw: AsyncHTTPClient retries a refused connection until its deadline.
         await #expect(throws: RawHTTPClient.Failed.self) { try await RawHTTPClient(port: server.port).fetch(["/v1/hello"]) }
+    }
+
+    /// A Vapor service that kept `LoggingSystem.bootstrap(from:)` gets one clear error, not swift-log's crash.
+    @Test func vaporsLoggingBootstrapBeforeSpyglassIsRefusedWithOneLine() async {
+        await #expect(processExitsWith: .success) {
+            var environment = Environment(name: "testing", arguments: ["vapor"])
+            try LoggingSystem.bootstrap(from: &environment)
+            do {
+                _ = try Spyglass.bootstrap(environment: [:])
+                exit(1)
+            } catch BootstrapError.loggingAlreadyBootstrapped(let handler) {
+                guard handler == "ConsoleFragmentLogger" else { exit(2) }
+            }
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ServiceLifecycle
 import Spyglass
 import Testing
 import Tracing
@@ -34,6 +35,22 @@ import Tracing
             }
             // Nothing was installed: metrics and tracing are still swift-metrics' and swift-distributed-tracing's defaults.
             guard InstrumentationSystem.tracer is NoOpTracer else { exit(3) }
+        }
+    }
+
+    /// Services stop in reverse order: clients, readiness, the application, its dependencies, then Spyglass.
+    @Test func servicesAroundTheApplicationAreInTheOrderShutdownNeeds() async {
+        await #expect(processExitsWith: .success) {
+            struct Named: Service {
+                let name: String
+                func run() async throws {}
+            }
+            let spyglass = try Spyglass.bootstrap(environment: [:])
+            let services = spyglass.services(around: Named(name: "app"), dependencies: [Named(name: "llm")], clients: [Named(name: "traffic")])
+            guard services.count == 5, services[0] is SpyglassService, (services[1] as? Named)?.name == "llm",
+                (services[2] as? Named)?.name == "app", (services[3] as? HealthMonitor) === spyglass.health,
+                (services[4] as? Named)?.name == "traffic"
+            else { exit(1) }
         }
     }
 
