@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Requests per second and latency of one Hummingbird route under wrk, in each set-up of HTTPOverhead/main.swift.
+# Requests per second and latency of one route under wrk, in each set-up of HTTPOverhead/main.swift (Hummingbird and
+# Vapor; MODES="vapor-bare vapor vapor-metrics vapor-full" for Vapor's).
 # Usage: Benchmarks/http-overhead.sh [seconds per run, default 10] [connections, default 32] [rounds, default 5]
 #        MODES="bare metrics" Benchmarks/http-overhead.sh     # only some set-ups
 #
@@ -36,27 +37,37 @@ for round in $(seq 1 "$rounds"); do
         # Wait until the server answers (it binds within a second or two).
         for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/v1/jobs/1" >/dev/null 2>&1 && break; sleep 0.1; done
         taskset -c 1 wrk -t1 -c8 -d3s "http://127.0.0.1:$port/v1/jobs/42" >/dev/null          # warm-up
+        # The server's CPU time (user + system, in clock ticks) around the run: its cost per request.
+        ticks_before=$(awk '{print $14 + $15}' "/proc/$pid/stat")
         result=$(taskset -c 1 wrk -t1 -c"$connections" -d"${duration}s" --latency "http://127.0.0.1:$port/v1/jobs/42")
+        ticks_after=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+        requests=$(awk '/requests in/ {print $1}' <<<"$result")
+        cpu_us=$(awk -v t="$((ticks_after - ticks_before))" -v hz="$(getconf CLK_TCK)" -v n="$requests" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')
         # Resident memory once the run is over: what the set-up kept (queued spans, buffers).
         rss=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
         kill "$pid"; wait "$pid" 2>/dev/null || true
         rps=$(awk '/Requests\/sec/ {print $2}' <<<"$result")
         p50=$(awk '$1 == "50%" {print $2}' <<<"$result")
         p99=$(awk '$1 == "99%" {print $2}' <<<"$result")
-        echo "$mode $rps $p50 $p99 $rss" >>"$results"
-        echo "round $round: $mode $rps req/s, p50 $p50, p99 $p99, RSS $((rss / 1024)) MiB" >&2
+        echo "$mode $rps $p50 $p99 $rss $cpu_us" >>"$results"
+        echo "round $round: $mode $rps req/s, p50 $p50, p99 $p99, RSS $((rss / 1024)) MiB, CPU $cpu_us µs/request" >&2
     done
 done
 
-# One row per set-up: its median run by requests/s (with that run's latencies), and the range over all rounds.
-bare=$(awk '$1 == "bare" {print $2}' "$results" | sort -n | awk '{v[NR] = $1} END {if (NR) print v[int((NR + 1) / 2)]}')
-printf "| set-up | requests/s (median of %s) | vs bare | range | p50 | p99 | RSS after |\n|---|---:|---:|---|---:|---:|---:|\n" "$rounds"
+# One row per set-up: its median run by requests/s (with that run's latencies and CPU), and the range over all rounds.
+# Vapor's set-ups compare with vapor-bare, the others with bare.
+median() { awk -v mode="$1" '$1 == mode {print $2}' "$results" | sort -n | awk '{v[NR] = $1} END {if (NR) print v[int((NR + 1) / 2)]}'; }
+bare=$(median bare)
+vapor_bare=$(median vapor-bare)
+printf "| set-up | requests/s (median of %s) | vs bare | range | p50 | p99 | RSS after | CPU per request |\n|---|---:|---:|---|---:|---:|---:|---:|\n" "$rounds"
 for mode in $modes; do
-    awk -v mode="$mode" '$1 == mode' "$results" | sort -k2 -n | awk -v mode="$mode" -v bare="$bare" '
-        { rps[NR] = $2; p50[NR] = $3; p99[NR] = $4; rss[NR] = $5 }
+    baseline=$bare
+    [[ "$mode" == vapor* ]] && baseline=$vapor_bare
+    awk -v mode="$mode" '$1 == mode' "$results" | sort -k2 -n | awk -v mode="$mode" -v bare="$baseline" '
+        { rps[NR] = $2; p50[NR] = $3; p99[NR] = $4; rss[NR] = $5; cpu[NR] = $6 }
         END {
             m = int((NR + 1) / 2)
             change = bare ? sprintf("%+.1f%%", (rps[m] / bare - 1) * 100) : "n/a"
-            printf "| %s | %.0f | %s | %.0f–%.0f | %s | %s | %.0f MiB |\n", mode, rps[m], change, rps[1], rps[NR], p50[m], p99[m], rss[m] / 1024
+            printf "| %s | %.0f | %s | %.0f–%.0f | %s | %s | %.0f MiB | %.1f µs |\n", mode, rps[m], change, rps[1], rps[NR], p50[m], p99[m], rss[m] / 1024, cpu[m]
         }'
 done

@@ -35,12 +35,22 @@ import Glibc
 //   export-up    Spyglass full exporting through `OTLPExport`, as `Spyglass.bootstrap` sets it up, over OTLP/HTTP to
 //                the collector at $OTLP_ENDPOINT (the script runs oteltap there, on wrk's CPU)
 //   export-down  the same to a closed port (127.0.0.1:9): every batch fails, lost spans are counted
+//   vapor-bare   Vapor alone: no middleware (not even its default RouteLoggingMiddleware and ErrorMiddleware), no
+//                request metrics
+//   vapor        what a Vapor user would otherwise pick: its default RouteLoggingMiddleware and ErrorMiddleware, its
+//                built-in request metrics (`reportMetrics`) into swift-prometheus, its TracingMiddleware with
+//                swift-otel's tracer
+//   vapor-metrics  Spyglass's Vapor middleware, metrics only, installed by `app.spyglass.useMiddleware`
+//   vapor-full   Spyglass's Vapor middleware in full, spans kept by SpyglassTracer
 //
 // Every set-up logs through the same Spyglass JSON handler into /dev/null, so the comparison is the middleware's
 // and the tracer's own work.
 
 let arguments = CommandLine.arguments
-let modes = ["bare", "hummingbird", "metrics", "untraced", "full", "full-otel", "otel", "export", "export-up", "export-down"]
+let modes = [
+    "bare", "hummingbird", "metrics", "untraced", "full", "full-otel", "otel", "export", "export-up", "export-down",
+    "vapor-bare", "vapor", "vapor-metrics", "vapor-full",
+]
 guard arguments.count == 3, modes.contains(arguments[1]), let port = Int(arguments[2]) else {
     print("usage: HTTPOverhead \(modes.joined(separator: "|")) PORT")
     exit(2)
@@ -73,7 +83,7 @@ case "export-up", "export-down":
 default:
     spyglassTracer = SpyglassTracer(store: store, redactor: logs.redactor)
 }
-let usesSpyglassTracer = ["full", "export", "export-up", "export-down"].contains(mode)
+let usesSpyglassTracer = ["full", "export", "export-up", "export-down", "vapor-full"].contains(mode)
 InstrumentationSystem.bootstrap(usesSpyglassTracer ? spyglassTracer : otelTracing.factory)
 
 LoggingSystem.bootstrap(
@@ -82,6 +92,11 @@ LoggingSystem.bootstrap(
 )
 
 let registry = MetricRegistry()
+if mode.hasPrefix("vapor") {
+    // swift-otel's tracer is a service: it hands finished spans to its processor only while running.
+    try await VaporServer.run(mode: mode, port: port, registry: registry, tracing: otelTracing.service)
+    exit(0)
+}
 let router = Router()
 switch mode {
 case "bare":
