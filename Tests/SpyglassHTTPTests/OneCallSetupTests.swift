@@ -52,33 +52,12 @@ final class TestSources: SpyglassHTTPSources, Service {
             let router = Router()
             router.addSpyglass(sources)
             router.get("/v1/hello") { _, _ in "hello" }
-            let (ports, continuation) = AsyncStream<Int>.makeStream()
-            let app = Hummingbird.Application(
-                router: router,
-                configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }
-            )
-            let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [app], logger: Logger(label: "test")))
-            let task = Task { try await group.run() }
-            guard let port = await ports.first(where: { _ in true }) else { throw Failure() }
-            return RunningServer(port: port) {
-                await group.triggerGracefulShutdown()
-                try await task.value
-            }
+            return try await HummingbirdTestServer.serve(router)
         case .vapor:
-            let app = try await Vapor.Application.make(Environment(name: "testing", arguments: ["vapor"]))
-            app.http.server.configuration.hostname = "127.0.0.1"
-            app.http.server.configuration.port = 0
+            let app = try await VaporTestServer.makeApplication()
             app.spyglass.use(sources)
             app.get("v1", "hello") { _ in "hello" }
-            do {
-                try await app.startup()
-                guard let port = app.http.server.shared.localAddress?.port else { throw Failure() }
-                return RunningServer(port: port) { try await app.asyncShutdown() }
-            } catch {
-                try await app.asyncShutdown()
-                throw error
-            }
+            return try await VaporTestServer.serve(app)
         }
     }
 
@@ -111,7 +90,7 @@ final class TestSources: SpyglassHTTPSources, Service {
     }
 
     @Test func vaporsOwnErrorAndRouteLoggingMiddlewareAndRequestMetricsMakeWayForSpyglass() async throws {
-        let app = try await Vapor.Application.make(Environment(name: "testing", arguments: ["vapor"]))
+        let app = try await VaporTestServer.makeApplication()
         struct Marker: AsyncMiddleware {
             func respond(to request: Vapor.Request, chainingTo next: any AsyncResponder) async throws -> Vapor.Response {
                 try await next.respond(to: request)

@@ -96,6 +96,11 @@ enum HummingbirdTestServer {
         router.post("/v1/echo") { request, _ in
             Response(status: .created, body: ResponseBody(asyncSequence: request.body))
         }
+        return try await serve(router)
+    }
+
+    /// Serves `router` on a loopback port until the returned server is stopped.
+    static func serve(_ router: Hummingbird.Router<BasicRequestContext>) async throws -> RunningServer {
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let app = Application(
             router: router,
@@ -124,11 +129,17 @@ enum VaporTestServer {
         }
     }
 
-    static func start(_ options: ServerOptions) async throws -> RunningServer {
+    /// A Vapor application for the tests, on a loopback port once served; Vapor's own command line is not the test's.
+    static func makeApplication() async throws -> Vapor.Application {
         let app = try await Vapor.Application.make(Environment(name: "testing", arguments: ["vapor"]))
         app.logger = Logger(label: "vapor")
         app.http.server.configuration.hostname = "127.0.0.1"
         app.http.server.configuration.port = 0
+        return app
+    }
+
+    static func start(_ options: ServerOptions) async throws -> RunningServer {
+        let app = try await makeApplication()
         app.spyglass.useMiddleware(SpyglassVapor.SpyglassMiddleware(
             metrics: options.registry, configuration: options.configuration, logger: options.logger, tracer: options.tracer
         ))
@@ -155,6 +166,11 @@ enum VaporTestServer {
                 try await writer.write(.end)
             }))
         }
+        return try await serve(app)
+    }
+
+    /// Starts `app` and returns it running, or shut down when it could not start.
+    static func serve(_ app: Vapor.Application) async throws -> RunningServer {
         do {
             try await app.startup()
             guard let port = app.http.server.shared.localAddress?.port else { throw Failure() }
