@@ -64,11 +64,12 @@ otel.metrics.enabled = false
 otel.logs.enabled = false
 let otelTracing = try OTel.makeTracingBackend(configuration: otel)
 let devNull = open("/dev/null", O_WRONLY)
-var configuration = SpyglassConfiguration(serviceName: "http-overhead", environment: "bench", version: "1")
-configuration.logging.sampling = nil
+let service = ServiceIdentity(name: "http-overhead", version: "1", environment: "bench")
+var logging = LoggingConfiguration()
+logging.sampling = nil
 let collector = mode == "export-up" ? ProcessInfo.processInfo.environment["OTLP_ENDPOINT"] ?? "http://127.0.0.1:4318" : "http://127.0.0.1:9"
-configuration.otlp = OTLPConfiguration(endpoint: collector, exportsLogs: false, exportsMetrics: false)
-let logs = try LogBackend(configuration: configuration, writer: LogWriter(fileDescriptor: devNull))
+let otlpConfiguration = OTLPConfiguration(endpoint: collector, exportsLogs: false, exportsMetrics: false)
+let logs = try LogBackend(configuration: logging, service: service, writer: LogWriter(fileDescriptor: devNull))
 let store = SpanStore(capacity: 10_000)
 // As `Spyglass.bootstrap` installs it: the logs' redactor applied to span attributes.
 let spyglassTracer: SpyglassTracer
@@ -77,7 +78,10 @@ switch mode {
 case "export":
     spyglassTracer = SpyglassTracer(store: store, exportingThrough: otelTracing.factory, redactor: logs.redactor)
 case "export-up", "export-down":
-    let export = try OTLPExport.make(configuration: configuration, diagnostics: Logger(label: "otlp") { logs.makeHandler(label: $0, metadataProvider: nil) })!
+    let export = try OTLPExport.make(
+        otlpConfiguration, service: service, tracing: TracingConfiguration(), environment: [:],
+        diagnostics: Logger(label: "otlp") { logs.makeHandler(label: $0, metadataProvider: nil) }
+    )!
     spyglassTracer = SpyglassTracer(store: store, exportingThrough: export.tracer!, redactor: logs.redactor)
     exportService = export.services[0]
 default:
