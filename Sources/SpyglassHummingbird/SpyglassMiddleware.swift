@@ -16,7 +16,8 @@ public import Tracing
 /// router.addMetricsEndpoint(spyglass.metrics)
 /// ```
 ///
-/// ``Hummingbird/Router/addSpyglass(_:setup:)`` installs it with every endpoint in one call.
+/// `router.addSpyglass(spyglass)` (``Hummingbird/Router/addSpyglass(_:setup:logger:tracer:)``) installs it with every
+/// endpoint in one call.
 ///
 /// For every request not excluded by ``HTTPInstrumentationConfiguration/excludedPaths``:
 /// - a valid incoming `X-Request-ID` (the first, when several are sent) is kept, anything else is replaced by a new id; it is bound in
