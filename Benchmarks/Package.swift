@@ -41,6 +41,20 @@ let package = Package(
             path: "Benchmarks/LogLineInstructions"
         ),
         .executableTarget(
+            name: "RequestInstructions",
+            dependencies: [
+                .product(name: "SpyglassCore", package: "spyglass"),
+                .product(name: "SpyglassLogging", package: "spyglass"),
+                .product(name: "SpyglassMetrics", package: "spyglass"),
+                .product(name: "SpyglassHummingbird", package: "spyglass"),
+                .product(name: "SpyglassDashboard", package: "spyglass"),
+                .product(name: "SpyglassTracing", package: "spyglass"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/RequestInstructions"
+        ),
+        .executableTarget(
             name: "MetricsBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),

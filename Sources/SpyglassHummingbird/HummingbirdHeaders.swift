@@ -5,7 +5,7 @@ import SpyglassHTTP
 struct HummingbirdHeaders: HTTPHeaderLookup {
     let fields: HTTPFields
 
-    func firstValue(named name: String) -> String? {
+    func firstValue(named name: HTTPHeaderName) -> String? {
         guard let name = Self.fieldName(name) else { return nil }
         // Not `fields[name]`: its getter joins every field of the name through a lazy sequence the compiler does
         // not specialise, which costs runtime type lookups on each call.
@@ -13,28 +13,29 @@ struct HummingbirdHeaders: HTTPHeaderLookup {
         return nil
     }
 
-    func values(named name: String) -> [String] {
+    func values(named name: HTTPHeaderName) -> [String] {
         guard let name = Self.fieldName(name) else { return [] }
         return fields[values: name]
     }
 
     /// The names the core reads are parsed once; another propagator's keys are validated per call.
-    private static func fieldName(_ name: String) -> HTTPField.Name? {
-        switch name {
-        case HTTPHeaderName.requestID: requestID
-        case HTTPHeaderName.userAgent: .userAgent
-        case HTTPHeaderName.contentLength: .contentLength
-        case HTTPHeaderName.traceparent: traceparent
-        case HTTPHeaderName.tracestate: tracestate
-        case HTTPHeaderName.authorization: .authorization
-        case HTTPHeaderName.accept: .accept
-        case HTTPHeaderName.cookie: .cookie
-        default: HTTPField.Name(name)
+    private static func fieldName(_ name: HTTPHeaderName) -> HTTPField.Name? {
+        switch name.known {
+        case .requestID: requestID
+        case .traceID: traceID
+        case .userAgent: .userAgent
+        case .contentLength: .contentLength
+        case .authorization: .authorization
+        case .accept: .accept
+        case .cookie: .cookie
+        case .traceparent: traceparent
+        case .tracestate: tracestate
+        case nil: HTTPField.Name(name.text)
         }
     }
 
-    static let requestID = HTTPField.Name(HTTPHeaderName.requestID)!
-    static let traceID = HTTPField.Name(HTTPHeaderName.traceID)!
-    private static let traceparent = HTTPField.Name(HTTPHeaderName.traceparent)!
-    private static let tracestate = HTTPField.Name(HTTPHeaderName.tracestate)!
+    static let requestID = HTTPField.Name(HTTPHeaderName.requestID.text)!
+    static let traceID = HTTPField.Name(HTTPHeaderName.traceID.text)!
+    private static let traceparent = HTTPField.Name(HTTPHeaderName.traceparent.text)!
+    private static let tracestate = HTTPField.Name(HTTPHeaderName.tracestate.text)!
 }

@@ -5,11 +5,11 @@ import SpyglassHTTP
 struct VaporHeaders: HTTPHeaderLookup {
     let headers: HTTPHeaders
 
-    func firstValue(named name: String) -> String? {
-        headers.first(name: name)
+    func firstValue(named name: HTTPHeaderName) -> String? {
+        headers.first(name: name.text)
     }
 
-    func values(named name: String) -> [String] {
-        headers[name]
+    func values(named name: HTTPHeaderName) -> [String] {
+        headers[name.text]
     }
 }
