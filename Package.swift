@@ -198,6 +198,7 @@ let package = Package(
             name: "SpyglassHTTP",
             dependencies: [
                 "SpyglassCore",
+                "SpyglassLogging",
                 "SpyglassMetrics",
                 "SpyglassHealth",
                 "SpyglassTracing",

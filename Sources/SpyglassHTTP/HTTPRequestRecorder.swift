@@ -13,14 +13,14 @@ package import Tracing
 package final class HTTPRequestRecorder: Sendable {
     let metrics: HTTPMetrics
     package let configuration: HTTPInstrumentationConfiguration
-    let logger: Logger
+    let accessLine: AccessLine
     /// The tracer given to the middleware, or the one found installed in `InstrumentationSystem`.
     private let tracer: Locked<(any Tracer)?>
 
     package init(metrics: MetricRegistry, configuration: HTTPInstrumentationConfiguration, logger: Logger, tracer: (any Tracer)?) {
         self.metrics = HTTPMetrics(registry: metrics)
         self.configuration = configuration
-        self.logger = logger
+        accessLine = AccessLine(logger: logger)
         self.tracer = Locked(tracer)
     }
 
@@ -207,19 +207,10 @@ package struct RequestRecording: Sendable {
         }
 
         guard configuration.logsRequests else { return }
-        let level: Logger.Level = status >= 500 ? .error : status >= 400 ? .warning : .info
-        // Sized for every field up front: growing a dictionary rehashes it.
-        var metadata = Logger.Metadata(minimumCapacity: 10)
-        metadata["method"] = .string(method)
-        metadata["endpoint"] = .string(endpoint)
-        metadata["path"] = .string(path)
-        metadata["status"] = .stringConvertible(status)
-        metadata["duration_ms"] = .stringConvertible(elapsed.roundedMilliseconds)
-        metadata["request_size"] = .stringConvertible(requestBytes)
-        metadata["response_size"] = .stringConvertible(responseBytes)
-        if let userAgent { metadata["user_agent"] = .string(userAgent) }
-        if let clientAddress { metadata["client_address"] = .string(clientAddress) }
-        if error != nil { metadata["error.source"] = .string(method + " " + endpoint) }
-        recorder.logger.log(level: level, "request_completed", error: error, metadata: metadata)
+        recorder.accessLine.write(
+            method: method, endpoint: endpoint, path: path, status: status,
+            durationMilliseconds: elapsed.roundedMilliseconds, requestBytes: requestBytes, responseBytes: responseBytes,
+            userAgent: userAgent, clientAddress: clientAddress, error: error
+        )
     }
 }

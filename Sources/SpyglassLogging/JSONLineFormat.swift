@@ -67,23 +67,25 @@ final class JSONLineFormat: LineFormat {
             line.append(ascii: ",\"error.message\":")
             line.appendJSONString(String(describing: error), policy: policy)
         }
-        record.forEachMetadata { key, value in
-            // One pass over the key's bytes: reserved-name check, escaped copy, sensitivity.
-            let isSensitive = key.withUTF8Bytes { bytes in
-                line.append(ascii: ",\"")
-                if record.isReserved(utf8: bytes) { line.append(ascii: "metadata.") }
-                line.append(escaping: bytes[...], as: .json)
-                line.append(ascii: "\":")
-                return policy.redactor.isSensitiveKey(utf8: bytes)
+        for field in record.fields {
+            if field.key.mayBeReserved, field.key.name.withUTF8Bytes({ record.isReserved(utf8: $0) }) {
+                appendMetadata(key: field.key.name, value: field.value.metadataValue, of: record, into: &line)
+                continue
             }
-            if isSensitive {
+            field.key.json.withUnsafeBufferPointer { line.append($0) }
+            if field.key.isSensitive {
                 line.appendJSONString(verbatim: RedactionConfiguration.replacement)
-            } else if case .string(let text) = value {
-                // Most values are strings: written directly, without passing (and copying) the value on.
-                line.appendJSONString(text, policy: policy)
-            } else {
-                line.appendJSON(value, policy: policy)
+                continue
             }
+            switch field.value {
+            case .string(let text): line.appendJSONString(text, policy: policy)
+            case .int(let number): line.append(decimal: number)
+            case .double(let number) where number.isFinite: line.append(utf8: number.description)
+            case .double(let number): line.appendJSONString(number.description, policy: policy)
+            }
+        }
+        record.forEachMetadataButFields { key, value in
+            appendMetadata(key: key, value: value, of: record, into: &line)
         }
         if includeSource {
             line.append(ascii: ",\"source\":{\"file\":")
@@ -95,6 +97,25 @@ final class JSONLineFormat: LineFormat {
             line.append(UInt8(ascii: "}"))
         }
         line.append(UInt8(ascii: "}"))
+    }
+
+    /// One metadata entry, in one pass over the key's bytes: reserved-name check, escaped copy, sensitivity.
+    private func appendMetadata(key: String, value: Logger.MetadataValue, of record: LogRecord, into line: inout LineBuffer) {
+        let isSensitive = key.withUTF8Bytes { bytes in
+            line.append(ascii: ",\"")
+            if record.isReserved(utf8: bytes) { line.append(ascii: "metadata.") }
+            line.append(escaping: bytes[...], as: .json)
+            line.append(ascii: "\":")
+            return policy.redactor.isSensitiveKey(utf8: bytes)
+        }
+        if isSensitive {
+            line.appendJSONString(verbatim: RedactionConfiguration.replacement)
+        } else if case .string(let text) = value {
+            // Most values are strings: written directly, without passing (and copying) the value on.
+            line.appendJSONString(text, policy: policy)
+        } else {
+            line.appendJSON(value, policy: policy)
+        }
     }
 
     /// swift-log's level names, lowercase.

@@ -90,44 +90,66 @@ public final class LogBackend: Sendable {
     public func flush() { writer.flush() }
 
     func write(event: LogEvent, label: String, handlerMetadata: Logger.Metadata, metadataProvider: Logger.MetadataProvider?) {
+        write(
+            level: event.level, message: event.message.description, error: event.error, metadata: event.metadata,
+            fields: UnsafeBufferPointer(start: nil, count: 0), label: label, handlerMetadata: handlerMetadata,
+            metadataProvider: metadataProvider, file: event.file, function: event.function, line: event.line
+        )
+    }
+
+    /// Writes one line: an event's metadata or a component's typed fields, with the logger's metadata and the
+    /// task's context, through sampling, error grouping, the format, the store and the output.
+    func write(
+        level: Logger.Level,
+        message: String,
+        error: (any Error)?,
+        metadata: Logger.Metadata?,
+        fields: UnsafeBufferPointer<LogField>,
+        label: String,
+        handlerMetadata: Logger.Metadata,
+        metadataProvider: Logger.MetadataProvider?,
+        file: String,
+        function: String,
+        line: UInt
+    ) {
         let timestamp = LogTimestamp.now()
-        let message = event.message.description
-        let isSampledOut = sampler.map { !$0.shouldWrite(level: event.level, message: message, nowNanoseconds: timestamp.nanosecondsSinceEpoch) } ?? false
+        let isSampledOut = sampler.map { !$0.shouldWrite(level: level, message: message, nowNanoseconds: timestamp.nanosecondsSinceEpoch) } ?? false
         // An error line sampling drops is still counted in its group: the dashboard's counts are every occurrence.
-        let isGrouped = errors != nil && event.level >= .error
+        let isGrouped = errors != nil && level >= .error
         if isSampledOut && !isGrouped { return }
         let serviceContext = ServiceContext.current
         let record = LogRecord(
             timestamp: timestamp,
-            level: event.level,
+            level: level,
             label: label,
             message: message,
-            error: event.error,
+            error: error,
             context: serviceContext?.spyglass,
             span: serviceContext?.spanIdentity,
-            eventMetadata: event.metadata,
+            eventMetadata: metadata,
+            fields: fields,
             handlerMetadata: handlerMetadata,
             providerMetadata: metadataProvider?.get() ?? [:],
-            file: event.file,
-            function: event.function,
-            line: event.line
+            file: file,
+            function: function,
+            line: line
         )
         if isGrouped, let errors { group(record, in: errors) }
         if isSampledOut { return }
         // 1 KiB is the most Swift always places on the stack; a larger request may fall back to the heap
         // (measured: one malloc per line at 2 KiB). Longer lines grow into the heap themselves.
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1024) { storage in
-            var line = LineBuffer(initialStorage: storage)
-            format.write(record, into: &line)
-            if let store, storeFormat == nil { keep(line.bytes, of: record, in: store) }
-            line.append(UInt8(ascii: "\n"))
-            writer.write(line: line.bytes, urgent: event.level >= .error)
+            var buffer = LineBuffer(initialStorage: storage)
+            format.write(record, into: &buffer)
+            if let store, storeFormat == nil { keep(buffer.bytes, of: record, in: store) }
+            buffer.append(UInt8(ascii: "\n"))
+            writer.write(line: buffer.bytes, urgent: level >= .error)
         }
         if let store, let storeFormat {
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1024) { storage in
-                var line = LineBuffer(initialStorage: storage)
-                storeFormat.write(record, into: &line)
-                keep(line.bytes, of: record, in: store)
+                var buffer = LineBuffer(initialStorage: storage)
+                storeFormat.write(record, into: &buffer)
+                keep(buffer.bytes, of: record, in: store)
             }
         }
     }

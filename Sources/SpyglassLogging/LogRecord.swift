@@ -18,6 +18,9 @@ struct LogRecord {
     /// The active span started by Spyglass's tracer; its ids are written unless the provider supplied others.
     let span: SpanIdentity?
     let eventMetadata: Logger.Metadata?
+    /// The typed fields of a line written through ``SpyglassLogHandler/log(level:_:fields:error:file:function:line:)``;
+    /// they stand where the log call's own metadata stands. Valid only while the line is written.
+    let fields: UnsafeBufferPointer<LogField>
     let handlerMetadata: Logger.Metadata
     /// What the logger's metadata provider returned (for example swift-otel's trace and span ids).
     let providerMetadata: Logger.Metadata
@@ -33,25 +36,37 @@ struct LogRecord {
     var traceID: Logger.MetadataValue? { providerMetadata.isEmpty ? nil : providerMetadata[Self.traceIDKey] }
     var spanID: Logger.MetadataValue? { providerMetadata.isEmpty ? nil : providerMetadata[Self.spanIDKey] }
 
-    /// Calls `body` for each metadata entry once, the most specific source winning a key: the log call's own
-    /// metadata, then the logger's, then the context's free-form fields, then the metadata provider's.
-    @inline(__always)
+    /// Calls `body` for each metadata entry once, the most specific source winning a key: the typed fields or the
+    /// log call's own metadata, then the logger's, then the context's free-form fields, then the metadata provider's.
     func forEachMetadata(_ body: (String, Logger.MetadataValue) -> Void) {
+        for field in fields { body(field.key.name, field.value.metadataValue) }
+        forEachMetadataButFields(body)
+    }
+
+    /// ``forEachMetadata(_:)`` without the typed fields, for a format that writes them itself.
+    @inline(__always)
+    func forEachMetadataButFields(_ body: (String, Logger.MetadataValue) -> Void) {
         if let eventMetadata {
             for (key, value) in eventMetadata { body(key, value) }
         }
-        for (key, value) in handlerMetadata where eventMetadata?[key] == nil {
+        for (key, value) in handlerMetadata where !isOwn(key) {
             body(key, value)
         }
         if let fields = context?.fields, !fields.isEmpty {
-            for (key, value) in fields where eventMetadata?[key] == nil && handlerMetadata[key] == nil {
+            for (key, value) in fields where !isOwn(key) && handlerMetadata[key] == nil {
                 body(key, .string(value))
             }
         }
         for (key, value) in providerMetadata where !Self.isTraceKey(key) {
-            guard eventMetadata?[key] == nil, handlerMetadata[key] == nil, context?.fields[key] == nil else { continue }
+            guard !isOwn(key), handlerMetadata[key] == nil, context?.fields[key] == nil else { continue }
             body(key, value)
         }
+    }
+
+    /// Whether the log call itself set `key`, as metadata or as a typed field.
+    private func isOwn(_ key: String) -> Bool {
+        if eventMetadata?[key] != nil { return true }
+        return fields.contains { $0.key.name == key }
     }
 
     private static func isTraceKey(_ key: String) -> Bool {
@@ -65,6 +80,11 @@ struct LogRecord {
 
     /// ``isReserved(_:)`` for a key's UTF-8 bytes.
     func isReserved(utf8 key: UnsafeBufferPointer<UInt8>) -> Bool {
+        Self.isReserved(utf8: key, context: context)
+    }
+
+    /// Whether a line written in `context` reserves `key`: the fixed fields always, a context id when it is set.
+    static func isReserved(utf8 key: UnsafeBufferPointer<UInt8>, context: SpyglassContext?) -> Bool {
         func equals(_ name: StaticString) -> Bool {
             memcmp(key.baseAddress!, name.utf8Start, key.count) == 0
         }

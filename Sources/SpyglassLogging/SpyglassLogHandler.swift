@@ -28,4 +28,26 @@ public struct SpyglassLogHandler: LogHandler {
     public func log(event: LogEvent) {
         backend.write(event: event, label: label, handlerMetadata: metadata, metadataProvider: metadataProvider)
     }
+
+    /// The backend lines go through, for preparing ``LogFieldKey``s.
+    package var lineBackend: LogBackend { backend }
+
+    /// Logs a line with typed fields in place of metadata, as `Logger.log(level:_:error:metadata:)` would with the
+    /// same fields as metadata: the same level rule, sampling, redaction, store and bytes (fields in their given
+    /// order instead of a dictionary's). For Spyglass's own per-request lines, which build no dictionary this way.
+    package func log(
+        level: Logger.Level,
+        _ message: String,
+        fields: UnsafeBufferPointer<LogField>,
+        error: (any Error)?,
+        file: String = #fileID,
+        function: String = #function,
+        line: UInt = #line
+    ) {
+        guard level >= logLevel else { return }
+        backend.write(
+            level: level, message: message, error: error, metadata: nil, fields: fields, label: label,
+            handlerMetadata: metadata, metadataProvider: metadataProvider, file: file, function: function, line: line
+        )
+    }
 }

@@ -39,6 +39,12 @@ enum SetUp: String, CaseIterable {
     case router
     /// SpyglassMiddleware with `.metricsOnly`.
     case metricsOnly = "metrics-only"
+    /// SpyglassMiddleware with ids and metrics.
+    case ids
+    /// SpyglassMiddleware with ids, metrics and the access line.
+    case accessLine = "access-line"
+    /// SpyglassMiddleware with ids, metrics and the server span.
+    case span
     /// SpyglassMiddleware with ids, metrics, the access line and the server span.
     case full
 }
@@ -70,6 +76,9 @@ let router = Router(context: InstructionsContext.self)
 switch setUp {
 case .router: break
 case .metricsOnly: router.add(middleware: SpyglassMiddleware(metrics: registry, configuration: .metricsOnly))
+case .ids: router.add(middleware: SpyglassMiddleware(metrics: registry, configuration: .init(tracesRequests: false, logsRequests: false)))
+case .accessLine: router.add(middleware: SpyglassMiddleware(metrics: registry, configuration: .init(tracesRequests: false), logger: accessLog))
+case .span: router.add(middleware: SpyglassMiddleware(metrics: registry, configuration: .init(logsRequests: false), tracer: tracer))
 case .full: router.add(middleware: SpyglassMiddleware(metrics: registry, logger: accessLog, tracer: tracer))
 }
 router.get("/v1/jobs/{id}") { _, context in
