@@ -38,14 +38,12 @@ struct LogRecord {
 
     /// Calls `body` for each metadata entry once, the most specific source winning a key: the typed fields or the
     /// log call's own metadata, then the logger's, then the context's free-form fields, then the metadata provider's.
-    func forEachMetadata(_ body: (String, Logger.MetadataValue) -> Void) {
-        for field in fields { body(field.key.name, field.value.metadataValue) }
-        forEachMetadataButFields(body)
-    }
-
-    /// ``forEachMetadata(_:)`` without the typed fields, for a format that writes them itself.
+    /// A format that writes the typed fields itself passes `includingFields: false`.
     @inline(__always)
-    func forEachMetadataButFields(_ body: (String, Logger.MetadataValue) -> Void) {
+    func forEachMetadata(includingFields: Bool = true, _ body: (String, Logger.MetadataValue) -> Void) {
+        if includingFields {
+            for field in fields { body(field.key.name, field.value.metadataValue) }
+        }
         if let eventMetadata {
             for (key, value) in eventMetadata { body(key, value) }
         }
@@ -64,9 +62,11 @@ struct LogRecord {
     }
 
     /// Whether the log call itself set `key`, as metadata or as a typed field.
+    @inline(__always)
     private func isOwn(_ key: String) -> Bool {
         if eventMetadata?[key] != nil { return true }
-        return fields.contains { $0.key.name == key }
+        for field in fields where field.key.name == key { return true }
+        return false
     }
 
     private static func isTraceKey(_ key: String) -> Bool {
