@@ -78,7 +78,7 @@ final class PhoenixServer {
 
     /// The spans of the default project, asked for every 250 ms until `accept` is satisfied, for at most `timeout`
     /// (Phoenix writes what it receives to its database in the background).
-    func spans(timeout: Duration = .seconds(60), until accept: ([Span]) -> Bool) async throws -> [Span] {
+    func spans(timeout: Duration = .seconds(180), until accept: ([Span]) -> Bool) async throws -> [Span] {
         let deadline = ContinuousClock.now + timeout
         var last: [Span] = []
         while ContinuousClock.now < deadline {
