@@ -100,8 +100,7 @@ final class JSONLineFormat: LineFormat {
             switch field.value {
             case .string(let text): line.appendJSONString(text, policy: policy)
             case .int(let number): line.append(decimal: number)
-            case .double(let number) where number.isFinite: line.append(utf8: number.description)
-            case .double(let number): line.appendJSONString(number.description, policy: policy)
+            case .double(let number): line.appendJSON(number, policy: policy)
             }
         }
     }
@@ -198,10 +197,15 @@ extension LineBuffer {
         }
     }
 
+    /// A double as a JSON number, or as a string when it has no JSON form (infinity, NaN).
+    mutating func appendJSON(_ number: Double, policy: TextPolicy) {
+        if number.isFinite { append(utf8: number.description) } else { appendJSONString(number.description, policy: policy) }
+    }
+
     private mutating func appendJSON(convertible: any CustomStringConvertible & Sendable, policy: TextPolicy) {
         switch convertible {
         case let number as Int: append(decimal: number)
-        case let number as Double where number.isFinite: append(utf8: number.description)
+        case let number as Double: appendJSON(number, policy: policy)
         case let flag as Bool: append(ascii: flag ? "true" : "false")
         case let number as any BinaryInteger: append(utf8: number.description)
         case let number as Float where number.isFinite: append(utf8: number.description)
