@@ -139,6 +139,7 @@ let package = Package(
                 "SpyglassMetrics",
                 "SpyglassTracing",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             swiftSettings: strictSettings
@@ -202,6 +203,7 @@ let package = Package(
                 "SpyglassMetrics",
                 "SpyglassHealth",
                 "SpyglassTracing",
+                "SpyglassJobs",
                 "SpyglassDashboard",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
@@ -230,6 +232,7 @@ let package = Package(
             dependencies: [
                 "SpyglassHTTP",
                 "SpyglassCore",
+                "SpyglassJobs",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
@@ -391,6 +394,7 @@ let package = Package(
                 "SpyglassMetrics",
                 "SpyglassCore",
                 "SpyglassDashboard",
+                "SpyglassJobs",
                 "SpyglassTracing",
                 "SpyglassHummingbird",
                 "SpyglassVapor",

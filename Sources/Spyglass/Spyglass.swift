@@ -97,7 +97,7 @@ public enum Spyglass {
         MetricsSystem.bootstrap(SpyglassMetricsFactory(registry: metrics))
 
         let health = HealthMonitor(service: resolved.serviceName, version: resolved.version, metrics: metrics, shutdownDelay: resolved.shutdownDelay)
-        let jobs = JobTelemetry(metrics: metrics, history: stores?.jobs)
+        let jobs = JobTelemetry(metrics: metrics, history: stores?.jobs, shutdownTimeout: resolved.shutdownJobsTimeout)
         return SpyglassService(
             configuration: resolved,
             logging: logging,

@@ -45,6 +45,10 @@ public struct SpyglassConfiguration: Sendable, Hashable {
     /// requests: the time a load balancer needs to stop sending them. Default none.
     /// Environment: `SPYGLASS_SHUTDOWN_DELAY_MS` (milliseconds).
     public var shutdownDelay: Duration
+    /// How long graceful shutdown waits, once the application has drained its requests, for the jobs still running
+    /// (``JobTelemetry``) before cancelling them. Default 10 seconds.
+    /// Environment: `SPYGLASS_SHUTDOWN_JOBS_TIMEOUT_MS` (milliseconds).
+    public var shutdownJobsTimeout: Duration
 
     /// Creates a configuration from code; the environment is applied later by ``applyingEnvironment(_:)``.
     public init(
@@ -57,7 +61,8 @@ public struct SpyglassConfiguration: Sendable, Hashable {
         otlp: OTLPConfiguration? = nil,
         genAI: GenAIConfiguration = GenAIConfiguration(),
         dashboard: DashboardConfiguration = DashboardConfiguration(),
-        shutdownDelay: Duration = .zero
+        shutdownDelay: Duration = .zero,
+        shutdownJobsTimeout: Duration = .seconds(10)
     ) {
         self.serviceName = serviceName
         self.environment = environment
@@ -69,6 +74,7 @@ public struct SpyglassConfiguration: Sendable, Hashable {
         self.genAI = genAI
         self.dashboard = dashboard
         self.shutdownDelay = shutdownDelay
+        self.shutdownJobsTimeout = shutdownJobsTimeout
     }
 
     /// The service's name, version and environment, as every module is given them.
@@ -77,7 +83,7 @@ public struct SpyglassConfiguration: Sendable, Hashable {
     }
 
     /// This configuration with every variable set in `environment` applied over it: the service's identity and
-    /// `SPYGLASS_SHUTDOWN_DELAY_MS` here, each module's variables by that module's configuration
+    /// `SPYGLASS_SHUTDOWN_DELAY_MS` and `SPYGLASS_SHUTDOWN_JOBS_TIMEOUT_MS` here, each module's variables by that module's configuration
     /// (``LoggingConfiguration/applyingEnvironment(_:)`` and its siblings).
     ///
     /// - Throws: ``ConfigurationError`` for the first variable whose value cannot be used.
@@ -94,6 +100,9 @@ public struct SpyglassConfiguration: Sendable, Hashable {
         result.tracing = try tracing.applyingEnvironment(variables)
         if let variable = variables.first("SPYGLASS_SHUTDOWN_DELAY_MS") {
             result.shutdownDelay = .milliseconds(try variable.integer("milliseconds", in: 0...600_000))
+        }
+        if let variable = variables.first("SPYGLASS_SHUTDOWN_JOBS_TIMEOUT_MS") {
+            result.shutdownJobsTimeout = .milliseconds(try variable.integer("milliseconds", in: 0...600_000))
         }
         result.genAI = try genAI.applyingEnvironment(variables)
         result.dashboard = try dashboard.applyingEnvironment(variables, deploymentEnvironment: result.environment)

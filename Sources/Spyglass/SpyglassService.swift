@@ -35,6 +35,8 @@ public struct SpyglassService: Service {
     /// Agent runs and tool calls: `invoke_agent` / `execute_tool` spans, `agent_*` and `tool_*` metrics.
     public let agents: AgentTelemetry
     /// Background jobs: lifecycle log events, `jobs_total`, `job_duration_seconds`, `active_jobs`, linked spans.
+    /// List it in the `ServiceGroup` between the application and its dependencies, so graceful shutdown waits for
+    /// the jobs still running (``services(around:dependencies:clients:)`` does).
     public let jobs: JobTelemetry
     /// Calls to third-party APIs: `external_api_calls_total`, `external_api_duration_seconds`.
     public let externalCalls: ExternalCallTelemetry
@@ -106,6 +108,7 @@ extension SpyglassService {
     /// A group stops its services in reverse order, so at graceful shutdown: the `clients` stop first (a traffic
     /// generator, a queue consumer feeding the application); then readiness turns 503 and holds for
     /// `SPYGLASS_SHUTDOWN_DELAY_MS` while the application still serves; then the application drains its requests;
+    /// then the jobs still running get up to `SPYGLASS_SHUTDOWN_JOBS_TIMEOUT_MS` to end before they are cancelled;
     /// then its `dependencies` stop (what in-flight work still calls); last, Spyglass exports and flushes what all
     /// of them produced.
     ///
@@ -114,6 +117,6 @@ extension SpyglassService {
     ///   - dependencies: services the application calls, which must outlive its last request.
     ///   - clients: services that call the application, which must stop before it.
     public func services(around application: any Service, dependencies: [any Service] = [], clients: [any Service] = []) -> [any Service] {
-        [self] + dependencies + [application, health] + clients
+        [self] + dependencies + [jobs, application, health] + clients
     }
 }

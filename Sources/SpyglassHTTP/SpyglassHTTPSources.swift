@@ -1,5 +1,6 @@
 public import SpyglassDashboard
 public import SpyglassHealth
+public import SpyglassJobs
 public import SpyglassMetrics
 
 /// What Spyglass serves over HTTP. `SpyglassService`, which `Spyglass.bootstrap` returns, provides it, so an
@@ -13,4 +14,6 @@ public protocol SpyglassHTTPSources: Sendable {
     var systemInfo: SystemInfo { get }
     /// Served at `/spyglass`; `nil` when the dashboard is off.
     var dashboard: Dashboard? { get }
+    /// The background jobs, which an adapter's shutdown waits for once the server has drained.
+    var jobs: JobTelemetry { get }
 }

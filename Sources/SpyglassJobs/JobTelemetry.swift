@@ -1,5 +1,6 @@
 public import Logging
 import SpyglassCore
+public import ServiceLifecycle
 public import SpyglassMetrics
 import SpyglassTracing
 public import Tracing
@@ -19,7 +20,11 @@ public import Tracing
 /// A job ends `completed` when its work returns, `cancelled` when it throws `CancellationError` (its task was
 /// cancelled) and `failed` on any other error, which is logged with `error.type` and `error.message`, recorded on
 /// the span and rethrown through the task.
-public final class JobTelemetry: Sendable {
+///
+/// It is also a `Service`: at graceful shutdown (it stops after the application has drained its requests and
+/// before the services the jobs call) it waits up to ``shutdownTimeout`` for the jobs still running, then cancels
+/// the rest, so each job's last lines, metrics and span are recorded before Spyglass exports them.
+public final class JobTelemetry: Service, Sendable {
     /// How a job ended: the `status` label and the `status` of `job_completed`.
     public enum Outcome: String, Sendable {
         case completed, failed, cancelled
@@ -31,18 +36,49 @@ public final class JobTelemetry: Sendable {
     private let logger: Logger
     /// Where each job's lifecycle is also reported (the built-in dashboard's job history); `nil`: nowhere.
     public let history: (any JobSink)?
+    /// How long graceful shutdown waits for running jobs before cancelling them.
+    public let shutdownTimeout: Duration
+    private let running = RunningJobs()
 
     /// - Parameters:
     ///   - metrics: where the job metrics are declared.
     ///   - history: where each job's lifecycle is also reported; `Spyglass.bootstrap` passes the dashboard's.
     ///     Default `nil`.
+    ///   - shutdownTimeout: how long graceful shutdown waits for running jobs before cancelling them; default
+    ///     10 seconds.
     ///   - logger: where the lifecycle events are logged; default label `spyglass.jobs`.
-    public init(metrics: MetricRegistry, history: (any JobSink)? = nil, logger: Logger = Logger(label: "spyglass.jobs")) {
+    public init(
+        metrics: MetricRegistry,
+        history: (any JobSink)? = nil,
+        shutdownTimeout: Duration = .seconds(10),
+        logger: Logger = Logger(label: "spyglass.jobs")
+    ) {
         total = metrics.counter(StandardMetrics.jobs)
         duration = metrics.histogram(StandardMetrics.jobDuration)
         active = metrics.gauge(StandardMetrics.activeJobs)
         self.history = history
+        self.shutdownTimeout = shutdownTimeout
         self.logger = logger
+    }
+
+    /// Waits for graceful shutdown (or cancellation), then ``finishRunningJobs()``.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        await finishRunningJobs()
+    }
+
+    /// Waits up to ``shutdownTimeout`` for the running jobs to end, then cancels the rest and waits up to one
+    /// second more for them to record it (a job that ignores cancellation is left running).
+    ///
+    /// Logs `jobs_cancelled_at_shutdown` (warning) with `count` and `still_running` when it cancelled any.
+    public func finishRunningJobs() async {
+        if await running.waitUntilIdle(for: shutdownTimeout) { return }
+        let cancelled = running.cancelAll()
+        let stillRunning = await running.waitUntilIdle(for: .seconds(1)) ? 0 : running.count
+        logger.warning(
+            "jobs_cancelled_at_shutdown",
+            metadata: ["count": "\(cancelled)", "still_running": "\(stillRunning)"]
+        )
     }
 
     /// Logs `job_created` and runs `work` in the background as job `id` of type `type`.
@@ -61,13 +97,17 @@ public final class JobTelemetry: Sendable {
     ) -> Task<Success, any Error> {
         SpyglassContext.with({ $0.jobID = id }) {
             logger.info("job_created", metadata: ["job_type": "\(type)"])
-            return BackgroundWork.start(
+            let job = running.begin()
+            let task = BackgroundWork.start(
                 "job \(type)",
                 attributes: ["job.id": .string(id), "job.type": .string(type)],
-                priority: priority
+                priority: priority,
+                ended: { [running] in running.end(job) }
             ) { [self] span in
                 try await run(JobRun(id: id, type: type, span: span, logger: logger, history: history), work: work)
             }
+            running.attach(job) { task.cancel() }
+            return task
         }
     }
 

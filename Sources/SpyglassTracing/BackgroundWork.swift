@@ -37,10 +37,24 @@ public enum BackgroundWork {
         priority: TaskPriority? = nil,
         operation: @escaping @Sendable (any Span) async throws -> Success
     ) -> Task<Success, any Error> {
+        start(operationName, ofKind: kind, attributes: attributes, tracer: tracer, priority: priority, ended: nil, operation: operation)
+    }
+
+    /// ``start(_:ofKind:attributes:tracer:priority:operation:)``, calling `ended` once the work's span has ended.
+    package static func start<Success: Sendable>(
+        _ operationName: String,
+        ofKind kind: SpanKind = .consumer,
+        attributes: SpanAttributes = [:],
+        tracer: (any Tracer)? = nil,
+        priority: TaskPriority? = nil,
+        ended: (@Sendable () -> Void)?,
+        operation: @escaping @Sendable (any Span) async throws -> Success
+    ) -> Task<Success, any Error> {
         let caller = ServiceContext.current
         // Read here: a task-local tracer (`withTracer`) does not reach a detached task.
         let tracer = tracer ?? InstrumentationSystem.tracer
         return Task.detached(priority: priority) {
+            defer { ended?() }
             // A fresh context keeps the caller's Spyglass ids but none of its span, so the work starts a trace.
             var context = ServiceContext.topLevel
             context.spyglass = caller?.spyglass

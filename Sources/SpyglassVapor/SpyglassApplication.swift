@@ -36,8 +36,8 @@ public struct SpyglassApplication: Sendable {
     /// - `/metrics`, the health endpoints, `/monitoring/info` and the dashboard at `/spyglass`, as `setup` says.
     /// - A lifecycle handler: once the application has booted it runs `spyglass` (the export and the dashboard's
     ///   sampling); at `app.asyncShutdown()` it turns readiness off and waits `SPYGLASS_SHUTDOWN_DELAY_MS` while
-    ///   the server still answers, stops the server so in-flight requests drain, then lets `spyglass` send what
-    ///   is pending and flush the logs.
+    ///   the server still answers, stops the server so in-flight requests drain, waits for the running jobs
+    ///   (`SPYGLASS_SHUTDOWN_JOBS_TIMEOUT_MS`), then lets `spyglass` send what is pending and flush the logs.
     public func use(
         _ spyglass: some SpyglassHTTPSources & Service,
         setup: SpyglassHTTPSetup = SpyglassHTTPSetup(),
@@ -49,7 +49,7 @@ public struct SpyglassApplication: Sendable {
             useMiddleware(SpyglassMiddleware(metrics: spyglass.metrics, configuration: configuration, logger: logger, tracer: tracer))
         }
         for route in routes { add(route) }
-        application.lifecycle.use(SpyglassLifecycle(service: spyglass, health: spyglass.health))
+        application.lifecycle.use(SpyglassLifecycle(service: spyglass, health: spyglass.health, jobs: spyglass.jobs))
     }
 
     /// Installs `middleware` first, in place of Vapor's default `RouteLoggingMiddleware` and `ErrorMiddleware` (other

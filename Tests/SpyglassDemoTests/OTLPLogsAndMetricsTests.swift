@@ -117,4 +117,53 @@ import FoundationNetworking
         #expect(!tap.lines.contains { $0.contains(secret) }, "no record carries the credential")
         #expect(!demo.lines.contains { $0.contains(secret) })
     }
+
+    /// A job still running at SIGTERM: shutdown waits for it once the server has drained, so it completes and its
+    /// span reaches the collector; with no time to wait (`SPYGLASS_SHUTDOWN_JOBS_TIMEOUT_MS=0`) it is cancelled, and
+    /// its span, ended `cancelled`, is still sent.
+    @Test(arguments: DemoServer.allCases)
+    func aJobRunningAtShutdownEndsBeforeTheExportStops(server: DemoServer) async throws {
+        let collectorPort = try Peers.freeLoopbackPort()
+        let tap = try ChildProcess(
+            executable: URL(fileURLWithPath: try Peers.oteltap),
+            arguments: ["--port", String(collectorPort)],
+            environment: ["PYTHONUNBUFFERED": "1"]
+        )
+        defer { kill(tap.process.processIdentifier, SIGKILL) }
+        _ = try await tap.waitForLine { $0.contains("Listening for OTLP/HTTP telemetry") }
+
+        for (timeout, status) in [("60000", "completed"), ("0", "cancelled")] {
+            let demo = try ChildProcess(
+                arguments: ["--server", server.rawValue, "--port", "0", "--job-step-milliseconds", "1000"],
+                environment: [
+                    "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:\(collectorPort)",
+                    "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf",
+                    "OTEL_LOGS_EXPORTER": "none",
+                    "OTEL_METRICS_EXPORTER": "none",
+                    "SPYGLASS_SHUTDOWN_JOBS_TIMEOUT_MS": timeout,
+                ]
+            )
+            let started = try #require(json(try await demo.waitForLine { $0.contains("\"server_started\"") }))
+            let port = try #require(started["port"] as? Int)
+            var command = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/v1/commands")!)
+            command.httpMethod = "POST"
+            command.httpBody = Data(#"{"kind":"research","prompt":"summarise"}"#.utf8)
+            command.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            let (body, _) = try await URLSession.shared.data(for: command)
+            let jobID = try #require((try JSONSerialization.jsonObject(with: body) as? [String: Any])?["id"] as? String)
+            // Its first progress: the job is then in a one-second step, which cancellation interrupts.
+            _ = try await demo.waitForLine { $0.contains("\"job_progress\"") && $0.contains(jobID) }
+
+            demo.process.terminate()
+            #expect(await demo.waitForExit() == 0)
+            let completed = try #require(demo.lines.compactMap(json).first { $0["message"] as? String == "job_completed" && $0["job_id"] as? String == jobID })
+            #expect(completed["status"] as? String == status, "timeout \(timeout) ms")
+            #expect(demo.lines.contains { $0.contains("\"jobs_cancelled_at_shutdown\"") } == (status == "cancelled"))
+            let span = try #require(json(try await tap.waitForLine { line in
+                line.contains("\"name\":\"job research\"") && line.contains(jobID)
+            }))
+            #expect(attributes(span["attributes"])["job.status"] == status)
+            #expect((span["traceId"] as? String)?.lowercased() == completed["trace_id"] as? String)
+        }
+    }
 }

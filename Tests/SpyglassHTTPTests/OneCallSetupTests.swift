@@ -8,6 +8,7 @@ import SpyglassDashboard
 import SpyglassHTTP
 import SpyglassHealth
 import SpyglassHummingbird
+import SpyglassJobs
 import SpyglassMetrics
 import SpyglassTracing
 import SpyglassVapor
@@ -24,10 +25,12 @@ final class TestSources: SpyglassHTTPSources, Service {
     let health: HealthMonitor
     let systemInfo = SystemInfo(service: "one-call", version: "1.0.0", environment: "test")
     let dashboard: Dashboard?
+    let jobs: JobTelemetry
     private let events = Mutex<[String]>([])
 
     init(shutdownDelay: Duration = .zero) throws {
         health = HealthMonitor(service: "one-call", version: "1.0.0", shutdownDelay: shutdownDelay)
+        jobs = JobTelemetry(metrics: metrics)
         dashboard = Dashboard(
             token: Self.token, service: "one-call", version: "1.0.0", environment: "test", spans: SpanStore(), logs: LogStore(),
             errors: ErrorGroups(), jobs: JobHistory(), metrics: MetricHistory(), health: health, redactor: try Redactor()

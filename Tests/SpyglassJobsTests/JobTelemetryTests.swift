@@ -5,10 +5,34 @@ import SpyglassMetrics
 import SpyglassDashboard
 import SpyglassTestSupport
 import SpyglassTracing
+import Synchronization
 import Testing
 import Tracing
 
 @testable import SpyglassJobs
+
+/// A wait that, unlike an `AsyncStream`'s, ignores cancellation: work that does not stop when asked.
+private final class Latch: Sendable {
+    private let state = Mutex<(isOpen: Bool, waiter: CheckedContinuation<Void, Never>?)>((false, nil))
+
+    func wait() async {
+        await withCheckedContinuation { continuation in
+            let isOpen = state.withLock { state in
+                if !state.isOpen { state.waiter = continuation }
+                return state.isOpen
+            }
+            if isOpen { continuation.resume() }
+        }
+    }
+
+    func open() {
+        state.withLock { state in
+            state.isOpen = true
+            defer { state.waiter = nil }
+            return state.waiter
+        }?.resume()
+    }
+}
 
 @Suite struct JobTelemetryTests {
     let registry = MetricRegistry()
@@ -110,6 +134,71 @@ import Tracing
         let span = try #require(store.spans().first { $0.attributes.get("job.id") == .string("job_f") })
         #expect(span.status?.code == .error)
         #expect(span.events.map(\.name) == ["exception"])
+    }
+
+    /// At graceful shutdown the jobs still running are waited for: the job's span has ended and its last line is
+    /// written when ``JobTelemetry/finishRunningJobs()`` returns, so Spyglass's export, which comes after, sends them.
+    @Test func shutdownWaitsForARunningJobUntilItsSpanHasEnded() async throws {
+        let jobs = JobTelemetry(metrics: registry, shutdownTimeout: .seconds(600), logger: logs.logger("jobs"))
+        let (started, startedContinuation) = AsyncStream<Void>.makeStream()
+        let (gate, opener) = AsyncStream<Void>.makeStream()
+        let job = withTracer(SpyglassTracer(store: store)) {
+            jobs.start("research", id: "job_s") { _ in
+                startedContinuation.finish()
+                for await _ in gate {}
+                return "done"
+            }
+        }
+        for await _ in started {}
+        let finished = Task {
+            await jobs.finishRunningJobs()
+            return (store.spans().map(\.operationName), try logs.lines().compactMap { $0["message"] as? String })
+        }
+        opener.finish()
+        let (spans, messages) = try await finished.value
+        #expect(spans == ["job research"])
+        #expect(messages == ["job_created", "job_started", "job_completed"], "nothing cancelled")
+        #expect(try await job.value == "done")
+    }
+
+    /// A job still running when the shutdown timeout ends is cancelled, and ends `cancelled` with its span; one
+    /// that ignores cancellation is reported still running a second later, not waited for.
+    @Test func shutdownCancelsTheJobsStillRunningAfterItsTimeout() async throws {
+        let jobs = JobTelemetry(metrics: registry, shutdownTimeout: .zero, logger: logs.logger("jobs"))
+        let (started, startedContinuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .unbounded)
+        let release = Latch()
+        let tracer = SpyglassTracer(store: store)
+        let waiting = withTracer(tracer) {
+            jobs.start("research", id: "job_w") { _ -> Int in
+                startedContinuation.yield()
+                try await Task.sleep(for: .seconds(3600))
+                return 1
+            }
+        }
+        let stubborn = withTracer(tracer) {
+            jobs.start("creative", id: "job_x") { _ -> Int in
+                startedContinuation.yield()
+                await release.wait()
+                return 2
+            }
+        }
+        var count = 0
+        for await _ in started {
+            count += 1
+            if count == 2 { break }
+        }
+        await jobs.finishRunningJobs()
+
+        await #expect(throws: CancellationError.self) { try await waiting.value }
+        let lines = try logs.lines()
+        let cancelled = try #require(lines.first { $0["message"] as? String == "job_completed" && $0["job_id"] as? String == "job_w" })
+        #expect(cancelled["status"] as? String == "cancelled")
+        #expect(store.spans().first { $0.attributes.get("job.id") == .string("job_w") }?.attributes.get("job.status") == .string("cancelled"))
+        let warning = try #require(lines.first { $0["message"] as? String == "jobs_cancelled_at_shutdown" })
+        #expect(warning["level"] as? String == "warning")
+        #expect(warning["count"] as? String == "2" && warning["still_running"] as? String == "1")
+        release.open()
+        #expect(try await stubborn.value == 2)
     }
 
     @Test func externalCallsAreCountedByProviderOperationAndOutcome() async throws {

@@ -176,6 +176,7 @@ import Testing
         ("SPYGLASS_STORE_SPAN_BYTES", "9223372036854775807", "from 4096 to 1073741824"),
         // And these never ended: a shutdown that waits three years, an export that may take as long.
         ("SPYGLASS_SHUTDOWN_DELAY_MS", "99999999999", "from 0 to 600000"),
+        ("SPYGLASS_SHUTDOWN_JOBS_TIMEOUT_MS", "-1", "from 0 to 600000"),
         ("OTEL_EXPORTER_OTLP_TIMEOUT", "9223372036854775807", "from 1 to 600000"),
         ("SPYGLASS_LLM_CONTENT_MAX_CHARS", "9223372036854775807", "from 16 to 1000000"),
         // A ratio is checked even when the sampler takes none.
@@ -271,6 +272,12 @@ import Testing
         #expect(throws: ConfigurationError(variable: "SPYGLASS_SHUTDOWN_DELAY_MS", value: "5s", allowed: "a whole number of milliseconds from 0 to 600000")) {
             try SpyglassConfiguration().applyingEnvironment(["SPYGLASS_SHUTDOWN_DELAY_MS": "5s"])
         }
+    }
+
+    @Test func theJobsShutdownTimeoutComesFromMilliseconds() throws {
+        #expect(try SpyglassConfiguration().applyingEnvironment([:]).shutdownJobsTimeout == .seconds(10))
+        #expect(try SpyglassConfiguration().applyingEnvironment(["SPYGLASS_SHUTDOWN_JOBS_TIMEOUT_MS": "0"]).shutdownJobsTimeout == .zero)
+        #expect(try SpyglassConfiguration().applyingEnvironment(["SPYGLASS_SHUTDOWN_JOBS_TIMEOUT_MS": "2500"]).shutdownJobsTimeout == .milliseconds(2500))
     }
 
     @Test func errorDescriptionsStayOnOneLineWhateverTheValue() {
