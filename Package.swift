@@ -494,7 +494,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SpyglassTests",
-            dependencies: ["Spyglass", "SpyglassOTLP", "SpyglassGenAI", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            dependencies: ["Spyglass", "SpyglassOTLP", "SpyglassGenAI", "SpyglassJobs", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,6 +1,7 @@
 import Foundation
 import ServiceLifecycle
 import Spyglass
+import SpyglassJobs
 import Testing
 import Tracing
 
@@ -38,7 +39,8 @@ import Tracing
         }
     }
 
-    /// Services stop in reverse order: clients, readiness, the application, its dependencies, then Spyglass.
+    /// Services stop in reverse order: clients, readiness, the application, the running jobs, its dependencies,
+    /// then Spyglass.
     @Test func servicesAroundTheApplicationAreInTheOrderShutdownNeeds() async {
         await #expect(processExitsWith: .success) {
             struct Named: Service {
@@ -47,9 +49,9 @@ import Tracing
             }
             let spyglass = try Spyglass.bootstrap(environment: [:])
             let services = spyglass.services(around: Named(name: "app"), dependencies: [Named(name: "llm")], clients: [Named(name: "traffic")])
-            guard services.count == 5, services[0] is SpyglassService, (services[1] as? Named)?.name == "llm",
-                (services[2] as? Named)?.name == "app", (services[3] as? HealthMonitor) === spyglass.health,
-                (services[4] as? Named)?.name == "traffic"
+            guard services.count == 6, services[0] is SpyglassService, (services[1] as? Named)?.name == "llm",
+                (services[2] as? JobTelemetry) === spyglass.jobs, (services[3] as? Named)?.name == "app",
+                (services[4] as? HealthMonitor) === spyglass.health, (services[5] as? Named)?.name == "traffic"
             else { exit(1) }
         }
     }
