@@ -100,7 +100,7 @@ extension Dashboard {
             guard let index = walk.root else { continue }
             let root = spans[index]
             if root.kind == .server { endpoints.insert(root.operationName) }
-            let status = root.attributes.get("http.response.status_code").flatMap { JSONValue($0).number }.map { Int64($0) }
+            let status = root.attribute("http.response.status_code").flatMap { JSONValue($0).number }.map { Int64($0) }
             let isError = walk.hasErrorSpan || (status ?? 0) >= 500
             let milliseconds = root.duration.roundedMilliseconds
             if filter.accepts(name: root.operationName, isError: isError, milliseconds: milliseconds) {
@@ -283,11 +283,11 @@ extension Dashboard {
     }
 
     package func genAI(minutes: Int, limit: Int) -> GenAIBody {
-        let calls = spans.newest(limit) { $0.attributes.get("gen_ai.operation.name") != nil && $0.attributes.get("gen_ai.request.model") != nil }
+        let calls = spans.newest(limit) { $0.attribute("gen_ai.operation.name") != nil && $0.attribute("gen_ai.request.model") != nil }
         return GenAIBody(
             charts: charts([DashboardCharts.tokenRate, DashboardCharts.costRate], minutes: minutes).charts,
             calls: calls.map { span in
-                func attribute(_ key: String) -> JSONValue? { span.attributes.get(key).map(JSONValue.init) }
+                func attribute(_ key: String) -> JSONValue? { span.attribute(key).map(JSONValue.init) }
                 let firstToken = span.events.first { $0.name == "gen_ai.first_token" }
                 return LLMCall(
                     trace_id: span.traceIDHex, span_id: span.spanIDHex, name: span.operationName,

@@ -15,13 +15,13 @@ package final class HTTPRequestRecorder: Sendable {
     package let configuration: HTTPInstrumentationConfiguration
     let accessLine: AccessLine
     /// The tracer given to the middleware, or the one found installed in `InstrumentationSystem`.
-    private let tracer: Locked<(any Tracer)?>
+    private let tracer: Locked<RequestTracer?>
 
     package init(metrics: MetricRegistry, configuration: HTTPInstrumentationConfiguration, logger: Logger, tracer: (any Tracer)?) {
         self.metrics = HTTPMetrics(registry: metrics)
         self.configuration = configuration
         accessLine = AccessLine(logger: logger)
-        self.tracer = Locked(tracer)
+        self.tracer = Locked(tracer.map(RequestTracer.init))
     }
 
     /// The request's id when ids are assigned: the caller's `X-Request-ID` (the first, when several are sent) when
@@ -50,10 +50,10 @@ package final class HTTPRequestRecorder: Sendable {
     /// The tracer for this request. `InstrumentationSystem` can be bootstrapped only once, so the first real
     /// tracer found there is kept: searching its instruments costs dynamic casts on every request. Until one is
     /// installed, requests look again.
-    private func currentTracer() -> any Tracer {
+    private func currentTracer() -> RequestTracer {
         if let tracer = tracer.withLock({ $0 }) { return tracer }
-        let installed = InstrumentationSystem.tracer
-        if !(installed is NoOpTracer) { tracer.withLock { $0 = installed } }
+        let installed = RequestTracer(InstrumentationSystem.tracer)
+        if !(installed.tracer is NoOpTracer) { tracer.withLock { $0 = installed } }
         return installed
     }
 
@@ -102,8 +102,8 @@ package final class HTTPRequestRecorder: Sendable {
         method: String,
         headers: some HTTPHeaderLookup,
         requestID: String?,
-        tracer: (any Tracer)?
-    ) -> (ServiceContext?, (any Span)?) {
+        tracer: RequestTracer?
+    ) -> (ServiceContext?, RequestSpan?) {
         guard requestID != nil || tracer != nil else { return (nil, nil) }
         var serviceContext = ServiceContext.current ?? .topLevel
         if let requestID {
@@ -112,10 +112,40 @@ package final class HTTPRequestRecorder: Sendable {
             serviceContext.spyglass = spyglass
         }
         guard let tracer else { return (serviceContext, nil) }
-        tracer.extract(headers, into: &serviceContext, using: HeaderLookupExtractor())
+        tracer.tracer.extract(headers, into: &serviceContext, using: HeaderLookupExtractor())
         // Attributes are set once, when the request ends: each update of an existing span copies its attributes.
-        let span = tracer.startAnySpan(method, context: serviceContext, ofKind: .server)
+        let span: RequestSpan
+        if let spyglass = tracer.spyglass {
+            span = .spyglass(spyglass.startHTTPServerSpan(method, context: serviceContext))
+        } else {
+            span = .other(tracer.tracer.startAnySpan(method, context: serviceContext, ofKind: .server))
+        }
         return (span.context, span)
+    }
+}
+
+/// The tracer requests are traced with, and Spyglass's own when it is that one.
+struct RequestTracer: Sendable {
+    let tracer: any Tracer
+    /// Cast once here, not on every request.
+    let spyglass: SpyglassTracer?
+
+    init(_ tracer: any Tracer) {
+        self.tracer = tracer
+        spyglass = tracer as? SpyglassTracer
+    }
+}
+
+/// A request's server span: Spyglass's, which takes its attributes typed, or another tracer's.
+enum RequestSpan: Sendable {
+    case spyglass(SpyglassSpan)
+    case other(any Span)
+
+    var context: ServiceContext {
+        switch self {
+        case .spyglass(let span): span.context
+        case .other(let span): span.context
+        }
     }
 }
 
@@ -133,10 +163,10 @@ package struct RequestRecording: Sendable {
     let userAgent: String?
     /// The id to echo as `X-Request-ID`, when ids are assigned.
     package let requestID: String?
-    let tracer: (any Tracer)?
+    let tracer: RequestTracer?
     /// The context bound while the request runs; `nil` when there is none to bind.
     let serviceContext: ServiceContext?
-    let span: (any Span)?
+    let span: RequestSpan?
     let start: ContinuousClock.Instant
     let inProgress: GaugeSeries
 
@@ -149,8 +179,12 @@ package struct RequestRecording: Sendable {
 
     /// The trace id to echo as `X-Trace-ID`, when the request has a span.
     package var traceID: String? {
-        guard let tracer, let span else { return nil }
-        return tracer.w3cTraceID(of: span.context)
+        switch span {
+        // A span with no identity is one an exporting tracer that propagates otherwise started: no W3C trace id.
+        case .spyglass(let span): return span.isRecording ? span.identity.traceIDHex : nil
+        case .other(let span): return tracer?.tracer.w3cTraceID(of: span.context)
+        case nil: return nil
+        }
     }
 
     /// ``finish(status:responseBytes:endpoint:error:)`` from outside the request's scope (a streamed body is
@@ -185,13 +219,24 @@ package struct RequestRecording: Sendable {
         series.responseSize.observe(Double(responseBytes))
         inProgress.decrement()
 
-        if let span {
+        let route = endpoint == HTTPMetrics.unmatchedEndpoint ? nil : endpoint
+        switch span {
+        case .spyglass(let span):
+            span.endHTTPServer(
+                operationName: "\(method) \(endpoint)",
+                attributes: HTTPServerAttributes(
+                    method: method, route: route, path: path, scheme: scheme, statusCode: status,
+                    responseBodySize: responseBytes, userAgent: userAgent, clientAddress: clientAddress
+                ),
+                error: error
+            )
+        case .other(let span):
             span.operationName = "\(method) \(endpoint)"
             // Built at its final size from `SpanAttribute` values, then stored in one update: assigning through
             // `SpanAttributeConvertible` boxes each value, and growing the dictionary rehashes it.
             var attributes = SpanAttributes([String: SpanAttribute](minimumCapacity: 8))
             attributes.set("http.request.method", value: .string(method))
-            if endpoint != HTTPMetrics.unmatchedEndpoint { attributes.set("http.route", value: .string(endpoint)) }
+            if let route { attributes.set("http.route", value: .string(route)) }
             attributes.set("url.path", value: .string(path))
             attributes.set("url.scheme", value: .string(scheme))
             attributes.set("http.response.status_code", value: .int64(Int64(status)))
@@ -204,6 +249,8 @@ package struct RequestRecording: Sendable {
             if status >= 500 { span.setStatus(SpanStatus(code: .error)) }
             if let error { span.recordError(error) }
             span.end()
+        case nil:
+            break
         }
 
         guard configuration.logsRequests else { return }

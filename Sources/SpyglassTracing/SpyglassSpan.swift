@@ -13,10 +13,20 @@ public final class SpyglassSpan: Span, Sendable {
     private struct State {
         var operationName: String
         var attributes = SpanAttributes()
+        /// An HTTP server span's attributes, typed; they take precedence over `attributes` under the same key.
+        var httpServer: HTTPServerAttributes?
         var events: [SpanEvent] = []
         var links: [SpanRecord.Link] = []
         var status: SpanStatus?
         var isEnded = false
+
+        /// Every attribute, the typed HTTP server ones included.
+        var allAttributes: SpanAttributes {
+            guard let httpServer else { return attributes }
+            var all = attributes
+            httpServer.add(to: &all)
+            return all
+        }
     }
 
     public let context: ServiceContext
@@ -66,12 +76,37 @@ public final class SpyglassSpan: Span, Sendable {
     }
 
     public var attributes: SpanAttributes {
-        get { state.withLock { $0.attributes } }
+        get { state.withLock { $0.allAttributes } }
         set {
             let attributes = redactor?.redact(newValue) ?? newValue
             exported?.attributes = attributes
             guard isRecording else { return }
-            state.withLock { $0.attributes = attributes }
+            state.withLock { state in
+                state.attributes = attributes
+                state.httpServer = nil
+            }
+        }
+    }
+
+    /// Ends an HTTP server span: names it, sets its attributes (OpenTelemetry's HTTP semantic conventions) over
+    /// those already set, marks a 5xx status as an error and records `error`, as the same steps through
+    /// swift-distributed-tracing's API would, without building an attribute dictionary.
+    package func endHTTPServer(operationName: String, attributes fields: HTTPServerAttributes, error: (any Error)?) {
+        guard isRecording || exported != nil else { return }
+        let fields = redactor.map { fields.redacted(by: $0) } ?? fields
+        let failed = fields.statusCode >= 500
+        if let exported {
+            exported.operationName = operationName
+            var attributes = self.attributes
+            fields.add(to: &attributes)
+            exported.attributes = attributes
+            if failed { exported.setStatus(SpanStatus(code: .error)) }
+        }
+        if let error { recordError(error) }
+        finish(at: DefaultTracerClock.now) { state in
+            state.operationName = operationName
+            state.httpServer = fields
+            if failed { state.status = SpanStatus(code: .error) }
         }
     }
 
@@ -111,9 +146,14 @@ public final class SpyglassSpan: Span, Sendable {
 
     public func end<Instant: TracerInstant>(at instant: @autoclosure () -> Instant) {
         guard isRecording || exported != nil else { return }
-        let instant = instant()
+        finish(at: instant()) { _ in }
+    }
+
+    /// Applies `update` and ends the span in one step under the lock, unless it has ended already.
+    private func finish<Instant: TracerInstant>(at instant: Instant, _ update: (inout State) -> Void) {
         guard let finished = state.withLock({ state -> State? in
             guard !state.isEnded else { return nil }
+            if isRecording { update(&state) }
             state.isEnded = true
             return state
         }) else { return }
@@ -130,6 +170,7 @@ public final class SpyglassSpan: Span, Sendable {
             endNanosecondsSinceEpoch: instant.nanosecondsSinceEpoch,
             status: finished.status,
             attributes: finished.attributes,
+            httpServer: finished.httpServer,
             events: finished.events,
             links: finished.links
         ))

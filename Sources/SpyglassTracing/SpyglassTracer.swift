@@ -72,14 +72,32 @@ public final class SpyglassTracer: Tracer, Sendable {
         file fileID: String,
         line: UInt
     ) -> SpyglassSpan {
-        var context = context()
+        start(operationName, context: context(), ofKind: kind, at: instant().nanosecondsSinceEpoch, function: function, file: fileID, line: line)
+    }
+
+    /// Starts an HTTP server span now, as `startSpan` would; the HTTP middleware's way in, with no generic clock or
+    /// autoclosures to go through on every request.
+    package func startHTTPServerSpan(_ operationName: String, context: ServiceContext, function: String = #function, file fileID: String = #fileID, line: UInt = #line) -> SpyglassSpan {
+        start(operationName, context: context, ofKind: .server, at: DefaultTracerClock.now.nanosecondsSinceEpoch, function: function, file: fileID, line: line)
+    }
+
+    private func start(
+        _ operationName: String,
+        context: ServiceContext,
+        ofKind kind: SpanKind,
+        at startNanoseconds: UInt64,
+        function: String,
+        file fileID: String,
+        line: UInt
+    ) -> SpyglassSpan {
+        var context = context
         let parent = context.spanIdentity
-        let start = instant()
         let identity: SpanIdentity
         var exported: (any Tracing.Span)?
         if let exporter {
             let span = exporter.startAnySpan(
-                operationName, context: context, ofKind: kind, at: start, function: function, file: fileID, line: line)
+                operationName, context: context, ofKind: kind, at: DefaultTracerClock.Timestamp(nanosecondsSinceEpoch: startNanoseconds),
+                function: function, file: fileID, line: line)
             context = span.context
             // An exporter that injects no W3C traceparent leaves nothing to identify the span by: it is exported,
             // not kept, and log lines inside it carry no span ids.
@@ -107,7 +125,7 @@ public final class SpyglassTracer: Tracer, Sendable {
             identity: identity,
             kind: kind,
             parentSpanID: parent?.spanID,
-            startNanoseconds: start.nanosecondsSinceEpoch,
+            startNanoseconds: startNanoseconds,
             store: store,
             exported: exported,
             redactor: redactor
