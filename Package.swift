@@ -46,6 +46,10 @@ let package = Package(
         .package(url: "https://github.com/swift-otel/swift-w3c-trace-context.git", from: "1.0.0"),
         // OTLP export (SpyglassOTLP); tests also use its tracer and metadata provider to prove log–trace correlation.
         .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0"),
+        // Spyglass's own OTLP export of spans and logs: the generated OTLP messages, and OTLP/gRPC.
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.0"),
         // Health checks of HTTP dependencies; tests: outgoing requests from a traced handler get client spans.
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         // The PostgreSQL health check.
@@ -101,10 +105,17 @@ let package = Package(
                 "SpyglassTracing",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "OTel", package: "swift-otel"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            exclude: ["Generated/README.md"],
             swiftSettings: strictSettings
         ),
         // Readiness and liveness, the checks that need no client library, system information.
@@ -417,8 +428,15 @@ let package = Package(
             dependencies: [
                 "SpyglassOTLP",
                 "SpyglassCore",
+                "SpyglassTracing",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),

@@ -25,7 +25,7 @@ import Synchronization
 /// ```
 ///
 /// `bootstrap` is made of steps a service can also take alone, as swift-otel offers `makeLoggingBackend` beside
-/// `bootstrap`: ``makeLoggingBackend(_:logs:errors:)``, ``makeTracer(_:spans:exportingThrough:redactor:)`` and
+/// `bootstrap`: ``makeLoggingBackend(_:logs:errors:)``, ``makeTracer(_:spans:exportingTo:redactor:)`` and
 /// ``makeMetricRegistry(_:exemplars:mirror:)`` build a part from a configuration whose environment is applied,
 /// and install nothing.
 public enum Spyglass {
@@ -84,7 +84,7 @@ public enum Spyglass {
         logging.writer.flushAtExit()
 
         let spans = SpanStore(capacity: resolved.tracing.storeSpans, byteLimit: resolved.tracing.storeBytes)
-        if let tracer = makeTracer(resolved, spans: spans, exportingThrough: export?.tracer, redactor: logging.redactor) {
+        if let tracer = makeTracer(resolved, spans: spans, exportingTo: export?.spans, redactor: logging.redactor) {
             InstrumentationSystem.bootstrap(tracer)
         }
         LoggingSystem.bootstrap(logHandlerFactory(logging, exportingThrough: export?.makeLogHandler), metadataProvider: metadataProvider)
@@ -93,7 +93,7 @@ public enum Spyglass {
             exemplars: metadataProvider.map(ExemplarSource.metadataProvider) ?? .activeSpan,
             mirror: export?.metricsFactory
         )
-        observeSpyglass(in: metrics, logging: logging, spans: spans, logs: stores?.logs, spanDrops: export?.drops)
+        observeSpyglass(in: metrics, logging: logging, spans: spans, logs: stores?.logs, export: export)
         MetricsSystem.bootstrap(SpyglassMetricsFactory(registry: metrics))
 
         let health = HealthMonitor(service: resolved.serviceName, version: resolved.version, metrics: metrics, shutdownDelay: resolved.shutdownDelay)
@@ -144,22 +144,21 @@ public enum Spyglass {
         )
     }
 
-    /// The tracer `bootstrap` installs; `nil` when tracing is turned off and nothing is exported.
+    /// The tracer `bootstrap` installs; `nil` when tracing is turned off.
     ///
     /// - Parameters:
     ///   - configuration: settings with the environment already applied: the sampler and whether tracing is on.
     ///   - spans: where finished spans go (the dashboard's span store).
-    ///   - exporter: the exporting tracer (swift-otel's); it then decides sampling.
+    ///   - export: where sampled finished spans are queued for export (``OTLPExport/spans``); default none.
     ///   - redactor: what is removed from attributes, events and errors; the logs' (``LogBackend/redactor``).
     public static func makeTracer(
         _ configuration: SpyglassConfiguration,
         spans: any SpanSink,
-        exportingThrough exporter: (any Tracer)? = nil,
+        exportingTo export: (any SpanSink)? = nil,
         redactor: Redactor?
     ) -> SpyglassTracer? {
-        if let exporter { return SpyglassTracer(store: spans, exportingThrough: exporter, redactor: redactor) }
         guard configuration.tracing.isEnabled else { return nil }
-        return SpyglassTracer(store: spans, sampler: configuration.tracing.sampler, redactor: redactor)
+        return SpyglassTracer(store: spans, sampler: configuration.tracing.sampler, export: export, redactor: redactor)
     }
 
     /// The registry `bootstrap` installs, with the process metrics and `app_info` registered; not installed.
@@ -207,12 +206,15 @@ public enum Spyglass {
         logging: LogBackend,
         spans: SpanStore,
         logs: LogStore?,
-        spanDrops: SpanDropCounter?
+        export: OTLPExport?
     ) {
         metrics.observeCounter(StandardMetrics.logEventsDropped, labels: ["sampling"]) { Double(logging.droppedBySampling) }
         metrics.observeCounter(StandardMetrics.logEventsDropped, labels: ["output_stalled"]) { Double(logging.writer.droppedLines) }
-        for reason in SpanDropCounter.Reason.allCases {
-            metrics.observeCounter(StandardMetrics.spansDropped, labels: [reason.rawValue]) { Double(spanDrops?.count(reason) ?? 0) }
+        for reason in ExportDropCounter.Reason.allCases {
+            metrics.observeCounter(StandardMetrics.spansDropped, labels: [reason.rawValue]) { Double(export?.spanDrops.count(reason) ?? 0) }
+            metrics.observeCounter(StandardMetrics.logEventsDropped, labels: ["export_\(reason.rawValue)"]) {
+                Double(export?.logDrops.count(reason) ?? 0)
+            }
         }
         metrics.observeGauge(StandardMetrics.storeEntries, labels: ["spans"]) { Double(spans.count) }
         metrics.observeGauge(StandardMetrics.storeBytes, labels: ["spans"]) { Double(spans.byteCount) }

@@ -5,7 +5,8 @@ extension OTLPConfiguration {
     /// `configured` with OpenTelemetry's exporter variables from `environment` applied over it:
     /// `OTEL_EXPORTER_OTLP_ENDPOINT` and its per-signal forms, `OTEL_EXPORTER_OTLP_PROTOCOL`,
     /// `OTEL_EXPORTER_OTLP_HEADERS`, `OTEL_EXPORTER_OTLP_TIMEOUT`, `OTEL_TRACES_EXPORTER`, `OTEL_LOGS_EXPORTER`,
-    /// `OTEL_METRICS_EXPORTER`. An endpoint turns export on. Every variable is checked even when export stays
+    /// `OTEL_METRICS_EXPORTER`, and the batch processors' `OTEL_BSP_*` (spans) and `OTEL_BLRP_*` (log records)
+    /// `SCHEDULE_DELAY`, `EXPORT_TIMEOUT`, `MAX_QUEUE_SIZE`, `MAX_EXPORT_BATCH_SIZE`. An endpoint turns export on. Every variable is checked even when export stays
     /// off, so a mistake is reported rather than ignored.
     ///
     /// - Returns: `nil` when export stays off: nothing configured and no endpoint set.
@@ -41,6 +42,8 @@ extension OTLPConfiguration {
         let exportsTraces = try exporter("OTEL_TRACES_EXPORTER")
         let exportsLogs = try exporter("OTEL_LOGS_EXPORTER")
         let exportsMetrics = try exporter("OTEL_METRICS_EXPORTER")
+        let spanBatch = try batch("OTEL_BSP", in: environment)
+        let logBatch = try batch("OTEL_BLRP", in: environment)
 
         let someEndpoint = endpoint ?? tracesEndpoint ?? logsEndpoint ?? metricsEndpoint
         guard var otlp = configured ?? someEndpoint.map({ OTLPConfiguration(endpoint: $0) }) else { return nil }
@@ -60,7 +63,38 @@ extension OTLPConfiguration {
         if let exportsTraces { otlp.exportsTraces = exportsTraces }
         if let exportsLogs { otlp.exportsLogs = exportsLogs }
         if let exportsMetrics { otlp.exportsMetrics = exportsMetrics }
+        try spanBatch(&otlp.spanBatch)
+        try logBatch(&otlp.logBatch)
         return otlp
+    }
+
+    /// The batch processor variables under `prefix`, checked now and applied over a configuration later; a batch
+    /// larger than its queue is refused, since it could never fill.
+    private static func batch(
+        _ prefix: String,
+        in environment: EnvironmentVariables
+    ) throws(ConfigurationError) -> (inout OTLPBatchConfiguration) throws(ConfigurationError) -> Void {
+        func milliseconds(_ name: String) throws(ConfigurationError) -> Duration? {
+            try environment.first("\(prefix)_\(name)").map { variable throws(ConfigurationError) in
+                Duration.milliseconds(try variable.integer("milliseconds", in: 1...600_000))
+            }
+        }
+        let scheduleDelay = try milliseconds("SCHEDULE_DELAY")
+        let exportTimeout = try milliseconds("EXPORT_TIMEOUT")
+        let queueVariable = environment.first("\(prefix)_MAX_QUEUE_SIZE")
+        let maxQueueSize = try queueVariable?.integer("items", in: 1...1_000_000)
+        let batchVariable = environment.first("\(prefix)_MAX_EXPORT_BATCH_SIZE")
+        let maxExportBatchSize = try batchVariable?.integer("items", in: 1...1_000_000)
+        return { batch throws(ConfigurationError) in
+            if let scheduleDelay { batch.scheduleDelay = scheduleDelay }
+            if let exportTimeout { batch.exportTimeout = exportTimeout }
+            if let maxQueueSize { batch.maxQueueSize = maxQueueSize }
+            if let maxExportBatchSize { batch.maxExportBatchSize = maxExportBatchSize }
+            guard batch.maxExportBatchSize <= batch.maxQueueSize else {
+                guard let variable = batchVariable ?? queueVariable else { return }
+                throw variable.error(allowed: "a batch size of at most the queue size (\(prefix)_MAX_QUEUE_SIZE, now \(batch.maxQueueSize)); the batch size is \(batch.maxExportBatchSize)")
+            }
+        }
     }
 
     /// `key=value,key2=value2` with percent-encoded values, as in `OTEL_EXPORTER_OTLP_HEADERS`.

@@ -1,4 +1,4 @@
-/// Where Spyglass sends telemetry over OTLP (through swift-otel's exporters).
+/// Where Spyglass sends telemetry over OTLP, and how spans and log records wait for export.
 ///
 /// Set ``SpyglassConfiguration/otlp`` to one, or set `OTEL_EXPORTER_OTLP_ENDPOINT`: export is on when an endpoint
 /// is known, for traces, logs and metrics alike (OpenTelemetry's default), each of which can be turned off. Without
@@ -55,6 +55,10 @@ public struct OTLPConfiguration: Sendable, Hashable {
     /// Whether metrics are exported (every `OTEL_METRIC_EXPORT_INTERVAL`, 60 s by default) as well as served on
     /// `/metrics`. Default `true`. Environment: `OTEL_METRICS_EXPORTER` (`otlp` or `none`).
     public var exportsMetrics: Bool
+    /// How finished spans are batched. Default ``OTLPBatchConfiguration/spans``. Environment: `OTEL_BSP_*`.
+    public var spanBatch: OTLPBatchConfiguration
+    /// How log records are batched. Default ``OTLPBatchConfiguration/logs``. Environment: `OTEL_BLRP_*`.
+    public var logBatch: OTLPBatchConfiguration
 
     /// Creates an export configuration; every parameter but the endpoint has the documented default.
     public init(
@@ -65,7 +69,9 @@ public struct OTLPConfiguration: Sendable, Hashable {
         timeout: Duration = .seconds(10),
         exportsTraces: Bool = true,
         exportsLogs: Bool = true,
-        exportsMetrics: Bool = true
+        exportsMetrics: Bool = true,
+        spanBatch: OTLPBatchConfiguration = .spans,
+        logBatch: OTLPBatchConfiguration = .logs
     ) {
         self.endpoint = endpoint
         self.tracesEndpoint = tracesEndpoint
@@ -75,6 +81,8 @@ public struct OTLPConfiguration: Sendable, Hashable {
         self.exportsTraces = exportsTraces
         self.exportsLogs = exportsLogs
         self.exportsMetrics = exportsMetrics
+        self.spanBatch = spanBatch
+        self.logBatch = logBatch
     }
 
     /// Where `signal` is sent: its own endpoint as is, else ``endpoint`` with `/v1/{signal}` over HTTP and as is

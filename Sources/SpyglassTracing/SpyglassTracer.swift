@@ -14,52 +14,35 @@ public import Tracing
 /// InstrumentationSystem.bootstrap(tracer)
 /// ```
 ///
-/// To export spans as well, give it the exporting tracer (swift-otel's; `Spyglass.bootstrap` does this when an
-/// OTLP endpoint is configured): every span is then started, changed and ended on that tracer too, which chooses
-/// the ids, samples and propagates, and the sink gets the same spans with the same ids.
-///
-/// Why not swift-otel's tracer alone, with no exporter, in process: it hands every finished span to a batch
-/// processor through an `AsyncStream` and draws ids from the system generator, which measured 48% fewer requests
-/// per second on a small Hummingbird route (BENCHMARKS.md); exporting is what it is for.
+/// To export spans as well, give it the export's sink (`Spyglass.bootstrap` does this when an OTLP endpoint is
+/// configured): each sampled span's finished record is handed to it too, the same record the store gets, and is
+/// exported in the background. Nothing about a span is done twice on the request path.
 public final class SpyglassTracer: Tracer, Sendable {
     public typealias Span = SpyglassSpan
 
-    /// Where finished sampled spans go.
+    /// Where finished sampled spans go, and unsampled ones that ended in error.
     public let store: any SpanSink
-    /// Which traces are recorded when Spyglass makes the decision (no exporting tracer).
+    /// Which traces are recorded when no upstream service has decided.
     public let sampler: TraceSampler
-    /// The tracer every span is also started on, for export; `nil`: spans stay in process.
-    private let exporter: (any Tracer)?
+    /// Where finished sampled spans go for export; `nil`: spans stay in process.
+    private let export: (any SpanSink)?
     /// What is removed from string attributes, events and errors; `nil`: nothing.
     private let redactor: Redactor?
 
-    /// Creates a tracer that keeps spans in process only.
+    /// Creates a tracer.
     ///
     /// - Parameters:
-    ///   - store: where finished sampled spans are kept.
+    ///   - store: where finished sampled spans are kept, and unsampled ones that ended in error (head sampling
+    ///     thins out the ordinary traffic, never the failures).
     ///   - sampler: which traces are recorded; default every one (`parentbased_always_on`).
+    ///   - export: where finished sampled spans are handed for export, such as the OTLP export's queue; default
+    ///     `nil`: spans stay in process.
     ///   - redactor: removes credentials from string attributes, event attributes and recorded errors (a URL path
     ///     or an error message can hold a token); `Spyglass.bootstrap` passes the logs' redactor. Default `nil`.
-    public init(store: any SpanSink, sampler: TraceSampler = .alwaysOn, redactor: Redactor? = nil) {
+    public init(store: any SpanSink, sampler: TraceSampler = .alwaysOn, export: (any SpanSink)? = nil, redactor: Redactor? = nil) {
         self.store = store
         self.sampler = sampler
-        exporter = nil
-        self.redactor = redactor
-    }
-
-    /// Creates a tracer that keeps spans in process and starts each one on `exporter` too.
-    ///
-    /// `exporter` must propagate W3C Trace Context: a span's ids are read from the `traceparent` it injects.
-    /// It decides sampling; a span it does not sample is not kept either.
-    ///
-    /// - Parameters:
-    ///   - store: where finished sampled spans are kept.
-    ///   - exporter: the tracer that exports, such as swift-otel's.
-    ///   - redactor: as for ``init(store:sampler:redactor:)``; what the exporter receives is redacted too.
-    public init(store: any SpanSink, exportingThrough exporter: any Tracer, redactor: Redactor? = nil) {
-        self.store = store
-        sampler = .alwaysOn
-        self.exporter = exporter
+        self.export = export
         self.redactor = redactor
     }
 
@@ -92,31 +75,16 @@ public final class SpyglassTracer: Tracer, Sendable {
     ) -> SpyglassSpan {
         var context = context
         let parent = context.spanIdentity
-        let identity: SpanIdentity
-        var exported: (any Tracing.Span)?
-        if let exporter {
-            let span = exporter.startAnySpan(
-                operationName, context: context, ofKind: kind, at: DefaultTracerClock.Timestamp(nanosecondsSinceEpoch: startNanoseconds),
-                function: function, file: fileID, line: line)
-            context = span.context
-            // An exporter that injects no W3C traceparent leaves nothing to identify the span by: it is exported,
-            // not kept, and log lines inside it carry no span ids.
-            let injected = exporter.injectedIdentity(of: context)
-            context.spanIdentity = injected
-            identity = injected ?? SpanIdentity(traceIDHigh: 0, traceIDLow: 0, spanID: 0, isSampled: false)
-            exported = span
-        } else {
-            let traceIDHigh = parent?.traceIDHigh ?? UniqueID.next()
-            let traceIDLow = parent?.traceIDLow ?? UniqueID.next()
-            identity = SpanIdentity(
-                traceIDHigh: traceIDHigh,
-                traceIDLow: traceIDLow,
-                spanID: UniqueID.next(),
-                isSampled: sampler.isSampled(traceIDLow: traceIDLow, parentSampled: parent?.isSampled),
-                traceState: parent?.traceState
-            )
-            context.spanIdentity = identity
-        }
+        let traceIDHigh = parent?.traceIDHigh ?? UniqueID.next()
+        let traceIDLow = parent?.traceIDLow ?? UniqueID.next()
+        let identity = SpanIdentity(
+            traceIDHigh: traceIDHigh,
+            traceIDLow: traceIDLow,
+            spanID: UniqueID.next(),
+            isSampled: sampler.isSampled(traceIDLow: traceIDLow, parentSampled: parent?.isSampled),
+            traceState: parent?.traceState
+        )
+        context.spanIdentity = identity
         let reference = ActiveSpanReference()
         context.setActiveSpan(reference)
         let span = SpyglassSpan(
@@ -127,23 +95,21 @@ public final class SpyglassTracer: Tracer, Sendable {
             parentSpanID: parent?.spanID,
             startNanoseconds: startNanoseconds,
             store: store,
-            exported: exported,
+            export: export,
             redactor: redactor
         )
         reference.span = span
         return span
     }
 
-    public func forceFlush() {
-        exporter?.forceFlush()
-    }
+    /// Does nothing: the export sends its batches on its own schedule and at graceful shutdown.
+    public func forceFlush() {}
 
     public func extract<Carrier, Extract: Extractor>(
         _ carrier: Carrier,
         into context: inout ServiceContext,
         using extractor: Extract
     ) where Extract.Carrier == Carrier {
-        exporter?.extract(carrier, into: &context, using: extractor)
         guard let traceparent = extractor.extract(key: "traceparent", from: carrier) else { return }
         // A malformed traceparent starts a new trace, as the W3C recommendation says; it is not an error.
         context.spanIdentity = SpanIdentity(traceparent: traceparent, tracestate: extractor.extract(key: "tracestate", from: carrier))
@@ -158,7 +124,6 @@ public final class SpyglassTracer: Tracer, Sendable {
         if let requestID = context.spyglass?.requestID {
             injector.inject(requestID, forKey: SpyglassContext.requestIDHeaderName, into: &carrier)
         }
-        if let exporter { return exporter.inject(context, into: &carrier, using: injector) }
         guard let identity = context.spanIdentity else { return }
         injector.inject(identity.traceparent, forKey: "traceparent", into: &carrier)
         if let traceState = identity.traceState {

@@ -128,7 +128,7 @@ public enum StandardMetrics {
     )
     public static let logEventsDropped = CounterDefinition(
         "spyglass_log_events_dropped_total",
-        help: "Log lines not written, by reason (sampling: repetitive messages sampled out; output_stalled: the log output accepted nothing for 5 s).",
+        help: "Log lines not written, by reason (sampling: repetitive messages sampled out; output_stalled: the log output accepted nothing for 5 s; export_failed, export_queue_full: OTLP log records lost).",
         labels: ["reason"]
     )
     public static let spansDropped = CounterDefinition(

@@ -1,0 +1,249 @@
+import Foundation
+import Logging
+import SpyglassCore
+import SpyglassTracing
+import Tracing
+
+// Spyglass's finished spans and log records as the OTLP messages of opentelemetry-proto (Generated/), built off the
+// request path, when a batch is exported.
+
+typealias OTLPTraceRequest = Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceRequest
+typealias OTLPTraceResponse = Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse
+typealias OTLPLogsRequest = Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceRequest
+typealias OTLPLogsResponse = Opentelemetry_Proto_Collector_Logs_V1_ExportLogsServiceResponse
+typealias OTLPKeyValue = Opentelemetry_Proto_Common_V1_KeyValue
+typealias OTLPAnyValue = Opentelemetry_Proto_Common_V1_AnyValue
+
+/// The resource and instrumentation scope every exported span and log record is sent under.
+struct OTLPSource: Sendable {
+    let resource: Opentelemetry_Proto_Resource_V1_Resource
+    let scope: Opentelemetry_Proto_Common_V1_InstrumentationScope
+
+    /// `service.name`, `service.version`, `deployment.environment.name` and `telemetry.sdk.name` / `telemetry.sdk.language`
+    /// (Spyglass has no release number to report as `telemetry.sdk.version`).
+    init(service: ServiceIdentity) {
+        var resource = Opentelemetry_Proto_Resource_V1_Resource()
+        resource.attributes = [
+            OTLPKeyValue("service.name", .string(service.name)),
+            OTLPKeyValue("service.version", .string(service.version)),
+            OTLPKeyValue("deployment.environment.name", .string(service.environment)),
+            OTLPKeyValue("telemetry.sdk.name", .string("spyglass")),
+            OTLPKeyValue("telemetry.sdk.language", .string("swift")),
+        ]
+        self.resource = resource
+        var scope = Opentelemetry_Proto_Common_V1_InstrumentationScope()
+        scope.name = "spyglass"
+        self.scope = scope
+    }
+
+    func traceRequest(_ spans: [SpanRecord]) -> OTLPTraceRequest {
+        var scopeSpans = Opentelemetry_Proto_Trace_V1_ScopeSpans()
+        scopeSpans.scope = scope
+        scopeSpans.spans = spans.map(Opentelemetry_Proto_Trace_V1_Span.init)
+        var resourceSpans = Opentelemetry_Proto_Trace_V1_ResourceSpans()
+        resourceSpans.resource = resource
+        resourceSpans.scopeSpans = [scopeSpans]
+        var request = OTLPTraceRequest()
+        request.resourceSpans = [resourceSpans]
+        return request
+    }
+
+    func logsRequest(_ records: [OTLPLogEntry]) -> OTLPLogsRequest {
+        var scopeLogs = Opentelemetry_Proto_Logs_V1_ScopeLogs()
+        scopeLogs.scope = scope
+        scopeLogs.logRecords = records.map(Opentelemetry_Proto_Logs_V1_LogRecord.init)
+        var resourceLogs = Opentelemetry_Proto_Logs_V1_ResourceLogs()
+        resourceLogs.resource = resource
+        resourceLogs.scopeLogs = [scopeLogs]
+        var request = OTLPLogsRequest()
+        request.resourceLogs = [resourceLogs]
+        return request
+    }
+}
+
+extension Data {
+    /// A trace id's 16 bytes, big-endian, as W3C and OTLP write it.
+    init(traceIDHigh: UInt64, low: UInt64) {
+        self.init(capacity: 16)
+        append(bigEndian: traceIDHigh)
+        append(bigEndian: low)
+    }
+
+    /// A span id's 8 bytes, big-endian.
+    init(spanID: UInt64) {
+        self.init(capacity: 8)
+        append(bigEndian: spanID)
+    }
+
+    private mutating func append(bigEndian value: UInt64) {
+        Swift.withUnsafeBytes(of: value.bigEndian) { append(contentsOf: $0) }
+    }
+}
+
+extension Opentelemetry_Proto_Trace_V1_Span {
+    init(_ record: SpanRecord) {
+        self.init()
+        traceID = Data(traceIDHigh: record.traceIDHigh, low: record.traceIDLow)
+        spanID = Data(spanID: record.spanID)
+        if let parent = record.parentSpanID { parentSpanID = Data(spanID: parent) }
+        // Only sampled spans are exported: W3C flags 01.
+        flags = 1
+        name = record.operationName
+        kind = switch record.kind {
+        case .server: .server
+        case .client: .client
+        case .producer: .producer
+        case .consumer: .consumer
+        case .internal: .internal
+        }
+        startTimeUnixNano = record.startNanosecondsSinceEpoch
+        endTimeUnixNano = record.endNanosecondsSinceEpoch
+        attributes = [OTLPKeyValue](record.attributes)
+        events = record.events.map { event in
+            var exported = Opentelemetry_Proto_Trace_V1_Span.Event()
+            exported.name = event.name
+            exported.timeUnixNano = event.nanosecondsSinceEpoch
+            exported.attributes = [OTLPKeyValue](event.attributes)
+            return exported
+        }
+        links = record.links.map { link in
+            var exported = Opentelemetry_Proto_Trace_V1_Span.Link()
+            exported.traceID = Data(traceIDHigh: link.traceIDHigh, low: link.traceIDLow)
+            exported.spanID = Data(spanID: link.spanID)
+            return exported
+        }
+        if let status = record.status {
+            var exported = Opentelemetry_Proto_Trace_V1_Status()
+            exported.code = status.code == .ok ? .ok : .error
+            if let message = status.message { exported.message = message }
+            self.status = exported
+        }
+    }
+}
+
+extension [OTLPKeyValue] {
+    init(_ attributes: SpanAttributes) {
+        self.init()
+        reserveCapacity(attributes.count)
+        attributes.forEach { key, value in
+            if let value = OTLPAnyValue(value) { append(OTLPKeyValue(key, value)) }
+        }
+    }
+}
+
+extension OTLPKeyValue {
+    init(_ key: String, _ value: OTLPAnyValue) {
+        self.init()
+        self.key = key
+        self.value = value
+    }
+}
+
+extension OTLPAnyValue {
+    static func string(_ text: String) -> OTLPAnyValue {
+        var value = OTLPAnyValue()
+        value.stringValue = text
+        return value
+    }
+
+    private static func array(_ values: [OTLPAnyValue]) -> OTLPAnyValue {
+        var array = Opentelemetry_Proto_Common_V1_ArrayValue()
+        array.values = values
+        var value = OTLPAnyValue()
+        value.arrayValue = array
+        return value
+    }
+
+    private init(int: Int64) {
+        self.init()
+        intValue = int
+    }
+
+    private init(double: Double) {
+        self.init()
+        doubleValue = double
+    }
+
+    private init(bool: Bool) {
+        self.init()
+        boolValue = bool
+    }
+
+    /// `nil` for a kind of attribute swift-distributed-tracing may add later.
+    init?(_ attribute: SpanAttribute) {
+        switch attribute {
+        case .int32(let value): self.init(int: Int64(value))
+        case .int64(let value): self.init(int: value)
+        case .double(let value): self.init(double: value)
+        case .bool(let value): self.init(bool: value)
+        case .string(let value): self = .string(value)
+        case .stringConvertible(let value): self = .string(value.description)
+        case .int32Array(let values): self = .array(values.map { OTLPAnyValue(int: Int64($0)) })
+        case .int64Array(let values): self = .array(values.map { OTLPAnyValue(int: $0) })
+        case .doubleArray(let values): self = .array(values.map { OTLPAnyValue(double: $0) })
+        case .boolArray(let values): self = .array(values.map { OTLPAnyValue(bool: $0) })
+        case .stringArray(let values): self = .array(values.map { .string($0) })
+        case .stringConvertibleArray(let values): self = .array(values.map { .string($0.description) })
+        default: return nil
+        }
+    }
+
+    /// A log record's metadata value: text, a list, or a key–value list.
+    init(_ metadata: Logger.Metadata.Value) {
+        switch metadata {
+        case .string(let text): self = .string(text)
+        case .stringConvertible(let value): self = .string(value.description)
+        case .array(let values): self = .array(values.map(OTLPAnyValue.init))
+        case .dictionary(let dictionary):
+            var list = Opentelemetry_Proto_Common_V1_KeyValueList()
+            list.values = dictionary.sorted { $0.key < $1.key }.map { OTLPKeyValue($0.key, OTLPAnyValue($0.value)) }
+            self.init()
+            kvlistValue = list
+        }
+    }
+}
+
+/// One log event as queued for export: what the OTLP record is built from, later, in the background.
+struct OTLPLogEntry: Sendable {
+    var nanosecondsSinceEpoch: UInt64
+    var level: Logger.Level
+    var message: String
+    var metadata: Logger.Metadata
+    /// The span active when the event was logged.
+    var span: SpanIdentity?
+    var file: String
+    var function: String
+    var line: UInt
+}
+
+extension Opentelemetry_Proto_Logs_V1_LogRecord {
+    init(_ entry: OTLPLogEntry) {
+        self.init()
+        timeUnixNano = entry.nanosecondsSinceEpoch
+        observedTimeUnixNano = entry.nanosecondsSinceEpoch
+        (severityNumber, severityText) = switch entry.level {
+        case .trace: (.trace, "TRACE")
+        case .debug: (.debug, "DEBUG")
+        case .info: (.info, "INFO")
+        case .notice: (.info2, "NOTICE")
+        case .warning: (.warn, "WARN")
+        case .error: (.error, "ERROR")
+        case .critical: (.fatal, "FATAL")
+        }
+        body = .string(entry.message)
+        var attributes = [
+            OTLPKeyValue("code.file.path", .string(entry.file)),
+            OTLPKeyValue("code.function.name", .string(entry.function)),
+            OTLPKeyValue("code.line.number", .string(String(entry.line))),
+        ]
+        for (key, value) in entry.metadata.sorted(by: { $0.key < $1.key }) {
+            attributes.append(OTLPKeyValue(key, OTLPAnyValue(value)))
+        }
+        self.attributes = attributes
+        if let span = entry.span, span.spanID != 0 {
+            traceID = Data(traceIDHigh: span.traceIDHigh, low: span.traceIDLow)
+            spanID = Data(spanID: span.spanID)
+            flags = span.isSampled ? 1 : 0
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import SwiftProtobuf
+
+/// OTLP/HTTP: each request a `POST` of a protobuf (or JSON) body to the signal's URL.
+struct OTLPHTTPTransport: OTLPTransport {
+    private let client: HTTPClient
+    private let url: String
+    private let headers: HTTPHeaders
+    private let encodesJSON: Bool
+
+    init(_ otlp: OTLPConfiguration, signal: OTLPSignal, client: HTTPClient = .shared) {
+        self.client = client
+        url = otlp.resolvedEndpoint(signal.configurationSignal)
+        encodesJSON = otlp.transport == .httpJSON
+        var headers = HTTPHeaders(otlp.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        headers.replaceOrAdd(name: "Content-Type", value: encodesJSON ? "application/json" : "application/x-protobuf")
+        headers.replaceOrAdd(name: "User-Agent", value: OTLPExport.userAgent)
+        self.headers = headers
+    }
+
+    func send(_ message: some SwiftProtobuf.Message & Sendable, timeout: Duration) async throws(OTLPExportFailure) {
+        let body: [UInt8]
+        do {
+            body = encodesJSON ? try OTLPJSON.encode(message) : try message.serializedBytes()
+        } catch {
+            throw OTLPExportFailure(reason: "the request could not be encoded: \(error)", isRetryable: false)
+        }
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers = headers
+        request.body = .bytes(ByteBuffer(bytes: body))
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(request, timeout: TimeAmount(timeout))
+            // Read (and discard) what the collector says, so the connection can be kept for the next batch.
+            _ = try await response.body.collect(upTo: 1 << 20)
+        } catch {
+            // Refused, reset or timed out: the collector may be back for the next attempt.
+            throw OTLPExportFailure(reason: "\(error)", isRetryable: true)
+        }
+        let status = response.status.code
+        guard !(200..<300).contains(status) else { return }
+        let retryable: Set<UInt> = [429, 502, 503, 504]
+        throw OTLPExportFailure(
+            reason: "HTTP \(status)",
+            isRetryable: retryable.contains(status),
+            retryAfter: response.headers.first(name: "Retry-After").flatMap(Self.retryAfter)
+        )
+    }
+
+    /// `Retry-After` in seconds; the HTTP-date form is taken as no advice, since clocks differ.
+    static func retryAfter(_ value: String) -> Duration? {
+        guard let seconds = Int(value.trimmingCharacters(in: .whitespaces)), (0...3600).contains(seconds) else { return nil }
+        return .seconds(seconds)
+    }
+
+    func run() async throws {}
+
+    func shutdown() {}
+}
+
+extension TimeAmount {
+    init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}
+
+/// OTLP/JSON: protobuf's JSON mapping, except that trace and span ids are hex, not base64, and enums are numbers
+/// (the OTLP specification's "JSON Protobuf Encoding").
+enum OTLPJSON {
+    private static let idKeys: Set<String> = ["traceId", "spanId", "parentSpanId"]
+
+    static func encode(_ message: some SwiftProtobuf.Message) throws -> [UInt8] {
+        var options = JSONEncodingOptions()
+        options.alwaysPrintEnumsAsInts = true
+        let canonical = try message.jsonUTF8Data(options: options)
+        let object = try JSONSerialization.jsonObject(with: canonical)
+        return Array(try JSONSerialization.data(withJSONObject: hexIDs(object)))
+    }
+
+    private static func hexIDs(_ value: Any) -> Any {
+        if let array = value as? [Any] { return array.map(hexIDs) }
+        guard let object = value as? [String: Any] else { return value }
+        var result: [String: Any] = [:]
+        for (key, member) in object {
+            if idKeys.contains(key), let base64 = member as? String, let bytes = Data(base64Encoded: base64) {
+                result[key] = bytes.map { String(format: "%02x", $0) }.joined()
+            } else {
+                result[key] = hexIDs(member)
+            }
+        }
+        return result
+    }
+}
