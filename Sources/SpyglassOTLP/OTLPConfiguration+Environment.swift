@@ -6,8 +6,10 @@ extension OTLPConfiguration {
     /// `OTEL_EXPORTER_OTLP_ENDPOINT` and its per-signal forms, `OTEL_EXPORTER_OTLP_PROTOCOL`,
     /// `OTEL_EXPORTER_OTLP_HEADERS`, `OTEL_EXPORTER_OTLP_TIMEOUT`, `OTEL_TRACES_EXPORTER`, `OTEL_LOGS_EXPORTER`,
     /// `OTEL_METRICS_EXPORTER`, and the batch processors' `OTEL_BSP_*` (spans) and `OTEL_BLRP_*` (log records)
-    /// `SCHEDULE_DELAY`, `EXPORT_TIMEOUT`, `MAX_QUEUE_SIZE`, `MAX_EXPORT_BATCH_SIZE`. An endpoint turns export on. Every variable is checked even when export stays
-    /// off, so a mistake is reported rather than ignored.
+    /// `SCHEDULE_DELAY`, `EXPORT_TIMEOUT`, `MAX_QUEUE_SIZE`, `MAX_EXPORT_BATCH_SIZE`. An endpoint turns export on.
+    /// The certificate and client-key variables (general, traces and logs forms) are refused, and compression
+    /// allows `none` only, since span and log export would not follow them. Every variable is checked even when
+    /// export stays off, so a mistake is reported rather than ignored.
     ///
     /// - Returns: `nil` when export stays off: nothing configured and no endpoint set.
     /// - Throws: ``ConfigurationError`` for the first variable whose value cannot be used.
@@ -36,14 +38,29 @@ extension OTLPConfiguration {
         let timeout = try environment.first("OTEL_EXPORTER_OTLP_TIMEOUT").map { variable throws(ConfigurationError) in
             Duration.milliseconds(try variable.integer("milliseconds", in: 1...600_000))
         }
+        // Span and log export trusts the system's root certificates, presents no client certificate and sends
+        // bodies uncompressed: a variable asking for anything else would be ignored, so it is refused.
+        for name in [
+            "OTEL_EXPORTER_OTLP_CERTIFICATE", "OTEL_EXPORTER_OTLP_CLIENT_KEY", "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE",
+            "OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE", "OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY",
+            "OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE", "OTEL_EXPORTER_OTLP_LOGS_CERTIFICATE",
+            "OTEL_EXPORTER_OTLP_LOGS_CLIENT_KEY", "OTEL_EXPORTER_OTLP_LOGS_CLIENT_CERTIFICATE",
+        ] {
+            if let variable = environment.first(name) {
+                throw variable.error(allowed: "unset: span and log export trusts the system's root certificates and presents no client certificate")
+            }
+        }
+        for name in ["OTEL_EXPORTER_OTLP_COMPRESSION", "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION", "OTEL_EXPORTER_OTLP_LOGS_COMPRESSION"] {
+            _ = try environment.first(name)?.choice(["none": ()])
+        }
         func exporter(_ name: String) throws(ConfigurationError) -> Bool? {
             try environment.first(name)?.choice(["otlp": true, "none": false])
         }
         let exportsTraces = try exporter("OTEL_TRACES_EXPORTER")
         let exportsLogs = try exporter("OTEL_LOGS_EXPORTER")
         let exportsMetrics = try exporter("OTEL_METRICS_EXPORTER")
-        let spanBatch = try batch("OTEL_BSP", in: environment)
-        let logBatch = try batch("OTEL_BLRP", in: environment)
+        let spanBatch = try batch(.spans, in: environment, over: configured?.spanBatch ?? .spans)
+        let logBatch = try batch(.logs, in: environment, over: configured?.logBatch ?? .logs)
 
         let someEndpoint = endpoint ?? tracesEndpoint ?? logsEndpoint ?? metricsEndpoint
         guard var otlp = configured ?? someEndpoint.map({ OTLPConfiguration(endpoint: $0) }) else { return nil }
@@ -63,38 +80,53 @@ extension OTLPConfiguration {
         if let exportsTraces { otlp.exportsTraces = exportsTraces }
         if let exportsLogs { otlp.exportsLogs = exportsLogs }
         if let exportsMetrics { otlp.exportsMetrics = exportsMetrics }
-        try spanBatch(&otlp.spanBatch)
-        try logBatch(&otlp.logBatch)
+        otlp.spanBatch = spanBatch
+        otlp.logBatch = logBatch
         return otlp
     }
 
-    /// The batch processor variables under `prefix`, checked now and applied over a configuration later; a batch
-    /// larger than its queue is refused, since it could never fill.
+    /// The names of one batch processor's variables.
+    private struct BatchVariableNames {
+        let scheduleDelay: String
+        let exportTimeout: String
+        let maxQueueSize: String
+        let maxExportBatchSize: String
+
+        static let spans = BatchVariableNames(
+            scheduleDelay: "OTEL_BSP_SCHEDULE_DELAY", exportTimeout: "OTEL_BSP_EXPORT_TIMEOUT",
+            maxQueueSize: "OTEL_BSP_MAX_QUEUE_SIZE", maxExportBatchSize: "OTEL_BSP_MAX_EXPORT_BATCH_SIZE")
+        static let logs = BatchVariableNames(
+            scheduleDelay: "OTEL_BLRP_SCHEDULE_DELAY", exportTimeout: "OTEL_BLRP_EXPORT_TIMEOUT",
+            maxQueueSize: "OTEL_BLRP_MAX_QUEUE_SIZE", maxExportBatchSize: "OTEL_BLRP_MAX_EXPORT_BATCH_SIZE")
+    }
+
+    /// One batch processor's variables applied over `configured`; a batch larger than its queue is refused, since it
+    /// could never fill.
     private static func batch(
-        _ prefix: String,
-        in environment: EnvironmentVariables
-    ) throws(ConfigurationError) -> (inout OTLPBatchConfiguration) throws(ConfigurationError) -> Void {
+        _ names: BatchVariableNames,
+        in environment: EnvironmentVariables,
+        over configured: OTLPBatchConfiguration
+    ) throws(ConfigurationError) -> OTLPBatchConfiguration {
         func milliseconds(_ name: String) throws(ConfigurationError) -> Duration? {
-            try environment.first("\(prefix)_\(name)").map { variable throws(ConfigurationError) in
+            try environment.first(name).map { variable throws(ConfigurationError) in
                 Duration.milliseconds(try variable.integer("milliseconds", in: 1...600_000))
             }
         }
-        let scheduleDelay = try milliseconds("SCHEDULE_DELAY")
-        let exportTimeout = try milliseconds("EXPORT_TIMEOUT")
-        let queueVariable = environment.first("\(prefix)_MAX_QUEUE_SIZE")
+        let scheduleDelay = try milliseconds(names.scheduleDelay)
+        let exportTimeout = try milliseconds(names.exportTimeout)
+        let queueVariable = environment.first(names.maxQueueSize)
         let maxQueueSize = try queueVariable?.integer("items", in: 1...1_000_000)
-        let batchVariable = environment.first("\(prefix)_MAX_EXPORT_BATCH_SIZE")
+        let batchVariable = environment.first(names.maxExportBatchSize)
         let maxExportBatchSize = try batchVariable?.integer("items", in: 1...1_000_000)
-        return { batch throws(ConfigurationError) in
-            if let scheduleDelay { batch.scheduleDelay = scheduleDelay }
-            if let exportTimeout { batch.exportTimeout = exportTimeout }
-            if let maxQueueSize { batch.maxQueueSize = maxQueueSize }
-            if let maxExportBatchSize { batch.maxExportBatchSize = maxExportBatchSize }
-            guard batch.maxExportBatchSize <= batch.maxQueueSize else {
-                guard let variable = batchVariable ?? queueVariable else { return }
-                throw variable.error(allowed: "a batch size of at most the queue size (\(prefix)_MAX_QUEUE_SIZE, now \(batch.maxQueueSize)); the batch size is \(batch.maxExportBatchSize)")
-            }
+        var batch = configured
+        if let scheduleDelay { batch.scheduleDelay = scheduleDelay }
+        if let exportTimeout { batch.exportTimeout = exportTimeout }
+        if let maxQueueSize { batch.maxQueueSize = maxQueueSize }
+        if let maxExportBatchSize { batch.maxExportBatchSize = maxExportBatchSize }
+        if batch.maxExportBatchSize > batch.maxQueueSize, let variable = batchVariable ?? queueVariable {
+            throw variable.error(allowed: "a batch size of at most the queue size (\(names.maxQueueSize), now \(batch.maxQueueSize)); the batch size is \(batch.maxExportBatchSize)")
         }
+        return batch
     }
 
     /// `key=value,key2=value2` with percent-encoded values, as in `OTEL_EXPORTER_OTLP_HEADERS`.

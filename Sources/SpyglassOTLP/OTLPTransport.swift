@@ -42,6 +42,6 @@ struct OTLPExportFailure: Error, Sendable {
     /// Whether the same request may succeed later (a refused connection, 429, 502, 503, 504; gRPC `UNAVAILABLE`
     /// and the other transient codes). Anything else is the request's own fault and is not sent again.
     var isRetryable: Bool
-    /// How long the collector asked the exporter to wait (`Retry-After`, gRPC `RetryInfo`).
+    /// How long the collector asked the exporter to wait (HTTP `Retry-After`; gRPC's `RetryInfo` is not read).
     var retryAfter: Duration?
 }

@@ -28,8 +28,8 @@ import Testing
             let firstCell = line.dropFirst(2).prefix { $0 != "|" }
             for match in firstCell.matches(of: /`((?:SPYGLASS|OTEL|APP|LOG)_[A-Z_]+)`/) { documented.insert(String(match.output.1)) }
             // `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, `…_LOGS_ENDPOINT`: the short forms name siblings.
-            if let prefix = firstCell.firstMatch(of: /`(OTEL_EXPORTER_OTLP)_[A-Z]+_ENDPOINT`/)?.output.1 {
-                for short in firstCell.matches(of: /`…_([A-Z]+_ENDPOINT)`/) { documented.insert("\(prefix)_\(short.output.1)") }
+            if firstCell.contains("`OTEL_EXPORTER_OTLP_") {
+                for short in firstCell.matches(of: /`…_([A-Z_]+)`/) { documented.insert("OTEL_EXPORTER_OTLP_\(short.output.1)") }
             }
         }
         var read = Set<String>()

@@ -194,6 +194,16 @@ import Testing
         ("OTEL_EXPORTER_OTLP_HEADERS", "api-key", "key=value"),
         ("OTEL_EXPORTER_OTLP_TIMEOUT", "soon", "milliseconds"),
         ("OTEL_TRACES_EXPORTER", "zipkin", "otlp or none"),
+        ("OTEL_BSP_SCHEDULE_DELAY", "5s", "milliseconds from 1 to 600000"),
+        ("OTEL_BLRP_EXPORT_TIMEOUT", "0", "milliseconds from 1 to 600000"),
+        ("OTEL_BSP_MAX_QUEUE_SIZE", "9223372036854775807", "items from 1 to 1000000"),
+        ("OTEL_BLRP_MAX_EXPORT_BATCH_SIZE", "-1", "items from 1 to 1000000"),
+        // A batch that could never fill: larger than the default queue of 2,048.
+        ("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "4096", "at most the queue size (OTEL_BSP_MAX_QUEUE_SIZE, now 2048)"),
+        // Span and log export would not follow these: refused rather than ignored.
+        ("OTEL_EXPORTER_OTLP_CERTIFICATE", "/etc/ssl/ca.pem", "trusts the system's root certificates"),
+        ("OTEL_EXPORTER_OTLP_LOGS_CLIENT_KEY", "/etc/ssl/key.pem", "presents no client certificate"),
+        ("OTEL_EXPORTER_OTLP_COMPRESSION", "gzip", "none"),
         // Spyglass's tracer propagates W3C Trace Context only: another propagator would be silently ignored.
         ("OTEL_PROPAGATORS", "b3", "tracecontext (Spyglass propagates W3C Trace Context only)"),
         ("OTEL_PROPAGATORS", "tracecontext,baggage", "tracecontext (Spyglass propagates W3C Trace Context only)"),
