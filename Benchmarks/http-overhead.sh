@@ -13,7 +13,7 @@ cd "$(dirname "$0")"
 duration="${1:-10}"
 connections="${2:-32}"
 rounds="${3:-5}"
-modes="${MODES:-bare hummingbird metrics untraced full full-otel otel}"
+modes="${MODES:-bare hummingbird metrics untraced full full-otel otel export-up}"
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
 swift build -c release --product HTTPOverhead >/dev/null
 server=.build/release/HTTPOverhead

@@ -30,10 +30,8 @@ import Glibc
 //                SpyglassTracer, the tracer `Spyglass.bootstrap` installs; log lines carry its trace ids
 //   full-otel    the same with swift-otel's tracer (no exporter), as when spans are exported
 //   otel         Hummingbird's TracingMiddleware alone with swift-otel's tracer: what its span per request costs
-//   export       Spyglass full, with SpyglassTracer exporting through swift-otel's tracer whose exporter takes every
-//                batch at once (`exporter: .none`): the export pipeline with a collector that is always ready
-//   export-up    Spyglass full exporting through `OTLPExport`, as `Spyglass.bootstrap` sets it up, over OTLP/HTTP to
-//                the collector at $OTLP_ENDPOINT (the script runs oteltap there, on wrk's CPU)
+//   export-up    Spyglass full exporting its spans through `OTLPExport`, as `Spyglass.bootstrap` sets it up, over
+//                OTLP/HTTP protobuf to the collector at $OTLP_ENDPOINT (the script runs oteltap there, on wrk's CPU)
 //   export-down  the same to a closed port (127.0.0.1:9): every batch fails, lost spans are counted
 //   vapor-bare   Vapor alone: no middleware (not even its default RouteLoggingMiddleware and ErrorMiddleware), no
 //                request metrics
@@ -48,7 +46,7 @@ import Glibc
 
 let arguments = CommandLine.arguments
 let modes = [
-    "bare", "hummingbird", "metrics", "untraced", "full", "full-otel", "otel", "export", "export-up", "export-down",
+    "bare", "hummingbird", "metrics", "untraced", "full", "full-otel", "otel", "export-up", "export-down",
     "vapor-bare", "vapor", "vapor-metrics", "vapor-full",
 ]
 guard arguments.count == 3, modes.contains(arguments[1]), let port = Int(arguments[2]) else {
@@ -75,19 +73,17 @@ let store = SpanStore(capacity: 10_000)
 let spyglassTracer: SpyglassTracer
 var exportService: (any Service)?
 switch mode {
-case "export":
-    spyglassTracer = SpyglassTracer(store: store, exportingThrough: otelTracing.factory, redactor: logs.redactor)
 case "export-up", "export-down":
     let export = try OTLPExport.make(
         otlpConfiguration, service: service, tracing: TracingConfiguration(), environment: [:],
         diagnostics: Logger(label: "otlp") { logs.makeHandler(label: $0, metadataProvider: nil) }
     )!
-    spyglassTracer = SpyglassTracer(store: store, exportingThrough: export.tracer!, redactor: logs.redactor)
+    spyglassTracer = SpyglassTracer(store: store, export: export.spans, redactor: logs.redactor)
     exportService = export.services[0]
 default:
     spyglassTracer = SpyglassTracer(store: store, redactor: logs.redactor)
 }
-let usesSpyglassTracer = ["full", "export", "export-up", "export-down", "vapor-full"].contains(mode)
+let usesSpyglassTracer = ["full", "export-up", "export-down", "vapor-full"].contains(mode)
 InstrumentationSystem.bootstrap(usesSpyglassTracer ? spyglassTracer : otelTracing.factory)
 
 LoggingSystem.bootstrap(
@@ -112,7 +108,7 @@ case "hummingbird":
     router.add(middleware: TracingMiddleware())
 case "metrics":
     router.add(middleware: SpyglassMiddleware(metrics: registry, configuration: .metricsOnly))
-case "full", "full-otel", "export", "export-up", "export-down":
+case "full", "full-otel", "export-up", "export-down":
     router.add(middleware: SpyglassMiddleware(metrics: registry))
 case "untraced":
     router.add(middleware: SpyglassMiddleware(metrics: registry, configuration: HTTPInstrumentationConfiguration(tracesRequests: false)))
