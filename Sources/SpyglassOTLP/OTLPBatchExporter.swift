@@ -1,7 +1,6 @@
 import Logging
 import ServiceLifecycle
 @_spi(Locking) import SpyglassCore
-import SwiftProtobuf
 
 /// Finished items waiting for export, sent in batches by a background task: the request path only appends to a
 /// bounded queue under a lock, and wakes the task once per full batch, never per item.
@@ -30,7 +29,7 @@ final class OTLPBatchExporter<Item: Sendable>: Service, Sendable {
     /// How long one request may take (`OTEL_EXPORTER_OTLP_TIMEOUT`).
     private let requestTimeout: Duration
     private let transport: any OTLPTransport
-    private let send: @Sendable (any OTLPTransport, [Item], Duration) async throws(OTLPExportFailure) -> Void
+    private let encode: @Sendable ([Item]) throws(OTLPExportFailure) -> [UInt8]
     private let retry: OTLPRetryPolicy
     let drops = ExportDropCounter()
     private let warnings: DropWarnings
@@ -40,8 +39,8 @@ final class OTLPBatchExporter<Item: Sendable>: Service, Sendable {
     private let state = Locked(State())
 
     /// - Parameters:
-    ///   - request: the export request for a batch, built in the background.
-    init<Request: SwiftProtobuf.Message & Sendable>(
+    ///   - encode: the export request for a batch, encoded in the background, once however often it is sent.
+    init(
         batch: OTLPBatchConfiguration,
         requestTimeout: Duration,
         transport: any OTLPTransport,
@@ -49,7 +48,7 @@ final class OTLPBatchExporter<Item: Sendable>: Service, Sendable {
         diagnostics: Logger,
         lossMessage: Logger.Message,
         warningInterval: Duration,
-        request: @escaping @Sendable ([Item]) -> Request
+        encode: @escaping @Sendable ([Item]) throws(OTLPExportFailure) -> [UInt8]
     ) {
         // A configuration made in code is not checked as the variables are: keep the loop from spinning or stalling.
         var batch = batch
@@ -60,7 +59,7 @@ final class OTLPBatchExporter<Item: Sendable>: Service, Sendable {
         self.batch = batch
         self.requestTimeout = requestTimeout
         self.transport = transport
-        send = { transport, items, timeout throws(OTLPExportFailure) in try await transport.send(request(items), timeout: timeout) }
+        self.encode = encode
         self.retry = retry
         warnings = DropWarnings(interval: warningInterval)
         self.diagnostics = diagnostics
@@ -119,7 +118,7 @@ final class OTLPBatchExporter<Item: Sendable>: Service, Sendable {
                 return
             }
             do throws(OTLPExportFailure) {
-                try await send(transport, items, min(requestTimeout, deadline - .now))
+                try await transport.send(encode(items), timeout: min(requestTimeout, deadline - .now))
             } catch {
                 lose(items.count, .exportFailed, because: error.reason)
             }
@@ -174,10 +173,16 @@ final class OTLPBatchExporter<Item: Sendable>: Service, Sendable {
     /// Sends `items`, retrying transient failures; shutdown stops the retries and puts them back for the flush.
     private func export(_ items: [Item]) async {
         let deadline = ContinuousClock.now + batch.exportTimeout
+        let request: [UInt8]
+        do throws(OTLPExportFailure) {
+            request = try encode(items)
+        } catch {
+            return lose(items.count, .exportFailed, because: error.reason)
+        }
         var attempt = 0
         while true {
             do throws(OTLPExportFailure) {
-                try await send(transport, items, min(requestTimeout, max(deadline - .now, .milliseconds(1))))
+                try await transport.send(request, timeout: min(requestTimeout, max(deadline - .now, .milliseconds(1))))
                 return
             } catch {
                 attempt += 1

@@ -4,8 +4,8 @@ import SpyglassCore
 import SpyglassTracing
 import Tracing
 
-// Spyglass's finished spans and log records as the OTLP messages of opentelemetry-proto (Generated/), built off the
-// request path, when a batch is exported.
+// Spyglass's finished spans and log records as the OTLP messages of opentelemetry-proto (Generated/): what OTLP/JSON
+// is written from, and what the tests decode OTLP protobuf into (OTLPProtobufEncoding.swift writes it directly).
 
 typealias OTLPTraceRequest = Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceRequest
 typealias OTLPTraceResponse = Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse
@@ -18,22 +18,33 @@ typealias OTLPAnyValue = Opentelemetry_Proto_Common_V1_AnyValue
 struct OTLPSource: Sendable {
     let resource: Opentelemetry_Proto_Resource_V1_Resource
     let scope: Opentelemetry_Proto_Common_V1_InstrumentationScope
+    /// The two as protobuf, written once: each request repeats them.
+    let encodedResource: [UInt8]
+    let encodedScope: [UInt8]
 
     /// `service.name`, `service.version`, `deployment.environment.name` and `telemetry.sdk.name` / `telemetry.sdk.language`
     /// (Spyglass has no release number to report as `telemetry.sdk.version`).
     init(service: ServiceIdentity) {
-        var resource = Opentelemetry_Proto_Resource_V1_Resource()
-        resource.attributes = [
-            OTLPKeyValue("service.name", .string(service.name)),
-            OTLPKeyValue("service.version", .string(service.version)),
-            OTLPKeyValue("deployment.environment.name", .string(service.environment)),
-            OTLPKeyValue("telemetry.sdk.name", .string("spyglass")),
-            OTLPKeyValue("telemetry.sdk.language", .string("swift")),
+        let attributes = [
+            ("service.name", service.name),
+            ("service.version", service.version),
+            ("deployment.environment.name", service.environment),
+            ("telemetry.sdk.name", "spyglass"),
+            ("telemetry.sdk.language", "swift"),
         ]
+        let scopeName = "spyglass"
+        var resource = Opentelemetry_Proto_Resource_V1_Resource()
+        resource.attributes = attributes.map { OTLPKeyValue($0, .string($1)) }
         self.resource = resource
         var scope = Opentelemetry_Proto_Common_V1_InstrumentationScope()
-        scope.name = "spyglass"
+        scope.name = scopeName
         self.scope = scope
+        var writer = ProtobufWriter()
+        for (key, value) in attributes { writer.keyValue(1, key, SpanAttribute.string(value)) }
+        encodedResource = writer.bytes
+        writer = ProtobufWriter()
+        writer.string(1, scopeName)
+        encodedScope = writer.bytes
     }
 
     func traceRequest(_ spans: [SpanRecord]) -> OTLPTraceRequest {
@@ -89,13 +100,7 @@ extension Opentelemetry_Proto_Trace_V1_Span {
         // Only sampled spans are exported: W3C flags 01.
         flags = 1
         name = record.operationName
-        kind = switch record.kind {
-        case .server: .server
-        case .client: .client
-        case .producer: .producer
-        case .consumer: .consumer
-        case .internal: .internal
-        }
+        kind = Opentelemetry_Proto_Trace_V1_Span.SpanKind(rawValue: Int(record.kind.otlpNumber)) ?? .unspecified
         startTimeUnixNano = record.startNanosecondsSinceEpoch
         endTimeUnixNano = record.endNanosecondsSinceEpoch
         attributes = [OTLPKeyValue](record.attributes)
@@ -221,15 +226,9 @@ extension Opentelemetry_Proto_Logs_V1_LogRecord {
         self.init()
         timeUnixNano = entry.nanosecondsSinceEpoch
         observedTimeUnixNano = entry.nanosecondsSinceEpoch
-        (severityNumber, severityText) = switch entry.level {
-        case .trace: (.trace, "TRACE")
-        case .debug: (.debug, "DEBUG")
-        case .info: (.info, "INFO")
-        case .notice: (.info2, "NOTICE")
-        case .warning: (.warn, "WARN")
-        case .error: (.error, "ERROR")
-        case .critical: (.fatal, "FATAL")
-        }
+        let severity = entry.level.otlpSeverity
+        severityNumber = Opentelemetry_Proto_Logs_V1_SeverityNumber(rawValue: severity.number) ?? .unspecified
+        severityText = severity.text
         body = .string(entry.message)
         var attributes = [
             OTLPKeyValue("code.file.path", .string(entry.file)),

@@ -5,7 +5,7 @@ import OTel
 public import ServiceLifecycle
 public import SpyglassCore
 public import SpyglassTracing
-public import Tracing
+import Tracing
 
 /// OTLP export set up from a Spyglass configuration: traces, logs and metrics.
 ///
@@ -80,7 +80,7 @@ public struct OTLPExport: Sendable {
             let exporter = OTLPBatchExporter<SpanRecord>(
                 batch: otlp.spanBatch, requestTimeout: otlp.timeout, transport: try transport(otlp, .traces),
                 diagnostics: diagnostics, lossMessage: "spans_dropped", warningInterval: dropWarningInterval,
-                request: source.traceRequest)
+                encode: source.spanEncoder(for: otlp.transport))
             spans = exporter
             services.append(exporter)
         }
@@ -89,7 +89,7 @@ public struct OTLPExport: Sendable {
             let exporter = OTLPBatchExporter<OTLPLogEntry>(
                 batch: otlp.logBatch, requestTimeout: otlp.timeout, transport: try transport(otlp, .logs),
                 diagnostics: diagnostics, lossMessage: "log_records_dropped", warningInterval: dropWarningInterval,
-                request: source.logsRequest)
+                encode: source.logEncoder(for: otlp.transport))
             logs = exporter
             services.append(exporter)
         }

@@ -1,7 +1,6 @@
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
-import SwiftProtobuf
 
 /// OTLP/gRPC: the collector services' unary `Export` calls over one HTTP/2 connection.
 struct OTLPGRPCTransport: OTLPTransport {
@@ -28,14 +27,14 @@ struct OTLPGRPCTransport: OTLPTransport {
         self.metadata = metadata
     }
 
-    func send(_ message: some SwiftProtobuf.Message & Sendable, timeout: Duration) async throws(OTLPExportFailure) {
+    func send(_ request: [UInt8], timeout: Duration) async throws(OTLPExportFailure) {
         var options = CallOptions.defaults
         options.timeout = timeout
         do {
             try await client.unary(
-                request: ClientRequest(message: message, metadata: metadata),
+                request: ClientRequest(message: request, metadata: metadata),
                 descriptor: method,
-                serializer: ProtobufBytesSerializer(),
+                serializer: EncodedRequestSerializer(),
                 deserializer: DiscardingDeserializer(),
                 options: options
             ) { response in _ = try response.message }
@@ -63,10 +62,10 @@ struct OTLPEndpointError: Error, CustomStringConvertible {
     var description: String { "the OTLP endpoint \(endpoint) names no host" }
 }
 
-/// A message as its protobuf bytes.
-private struct ProtobufBytesSerializer<Message: SwiftProtobuf.Message>: MessageSerializer {
-    func serialize<Bytes: GRPCContiguousBytes>(_ message: Message) throws -> Bytes {
-        Bytes(try message.serializedBytes() as [UInt8])
+/// The request as it was encoded.
+private struct EncodedRequestSerializer: MessageSerializer {
+    func serialize<Bytes: GRPCContiguousBytes>(_ request: [UInt8]) throws -> Bytes {
+        Bytes(request)
     }
 }
 

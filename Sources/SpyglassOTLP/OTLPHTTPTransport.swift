@@ -9,25 +9,18 @@ struct OTLPHTTPTransport: OTLPTransport {
     private let client: HTTPClient
     private let url: String
     private let headers: HTTPHeaders
-    private let encodesJSON: Bool
 
     init(_ otlp: OTLPConfiguration, signal: OTLPSignal, client: HTTPClient = .shared) {
         self.client = client
         url = otlp.resolvedEndpoint(signal.configurationSignal)
-        encodesJSON = otlp.transport == .httpJSON
+        let encodesJSON = otlp.transport == .httpJSON
         var headers = HTTPHeaders(otlp.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
         headers.replaceOrAdd(name: "Content-Type", value: encodesJSON ? "application/json" : "application/x-protobuf")
         headers.replaceOrAdd(name: "User-Agent", value: OTLPExport.userAgent)
         self.headers = headers
     }
 
-    func send(_ message: some SwiftProtobuf.Message & Sendable, timeout: Duration) async throws(OTLPExportFailure) {
-        let body: [UInt8]
-        do {
-            body = encodesJSON ? try OTLPJSON.encode(message) : try message.serializedBytes()
-        } catch {
-            throw OTLPExportFailure(reason: "the request could not be encoded: \(error)", isRetryable: false)
-        }
+    func send(_ body: [UInt8], timeout: Duration) async throws(OTLPExportFailure) {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers = headers
@@ -74,12 +67,16 @@ extension TimeAmount {
 enum OTLPJSON {
     private static let idKeys: Set<String> = ["traceId", "spanId", "parentSpanId"]
 
-    static func encode(_ message: some SwiftProtobuf.Message) throws -> [UInt8] {
+    static func encode(_ message: some SwiftProtobuf.Message) throws(OTLPExportFailure) -> [UInt8] {
         var options = JSONEncodingOptions()
         options.alwaysPrintEnumsAsInts = true
-        let canonical = try message.jsonUTF8Data(options: options)
-        let object = try JSONSerialization.jsonObject(with: canonical)
-        return Array(try JSONSerialization.data(withJSONObject: hexIDs(object)))
+        do {
+            let canonical = try message.jsonUTF8Data(options: options)
+            let object = try JSONSerialization.jsonObject(with: canonical)
+            return Array(try JSONSerialization.data(withJSONObject: hexIDs(object)))
+        } catch {
+            throw OTLPExportFailure(reason: "the request could not be encoded as JSON: \(error)", isRetryable: false)
+        }
     }
 
     private static func hexIDs(_ value: Any) -> Any {

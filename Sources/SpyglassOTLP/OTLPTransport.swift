@@ -1,11 +1,9 @@
-import SwiftProtobuf
-
 /// Sends one signal's export requests to the collector: OTLP/HTTP or OTLP/gRPC.
 protocol OTLPTransport: Sendable {
-    /// Sends `request` once, within `timeout`.
+    /// Sends one encoded export request once, within `timeout`.
     ///
     /// - Throws: ``OTLPExportFailure`` saying whether trying again may help.
-    func send(_ request: some SwiftProtobuf.Message & Sendable, timeout: Duration) async throws(OTLPExportFailure)
+    func send(_ request: [UInt8], timeout: Duration) async throws(OTLPExportFailure)
 
     /// Keeps the transport's connections until ``shutdown()``; returns at once for a transport that keeps none.
     func run() async throws

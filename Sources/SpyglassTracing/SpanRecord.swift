@@ -111,6 +111,16 @@ public struct SpanRecord: Sendable, Equatable {
         httpServer?.attribute(key) ?? otherAttributes.get(key)
     }
 
+    /// Every attribute once, as ``attributes`` holds them, without building that set: the typed HTTP fields, then
+    /// the others not under one of their keys.
+    package func forEachAttribute(_ body: (_ key: String, _ value: SpanAttribute) -> Void) {
+        guard let httpServer else { return otherAttributes.forEach(body) }
+        httpServer.forEach(body)
+        otherAttributes.forEach { key, value in
+            if httpServer.attribute(key) == nil { body(key, value) }
+        }
+    }
+
     /// Equal when every field and every attribute is, whether the attributes are held typed or not.
     public static func == (lhs: SpanRecord, rhs: SpanRecord) -> Bool {
         lhs.traceIDHigh == rhs.traceIDHigh && lhs.traceIDLow == rhs.traceIDLow && lhs.spanID == rhs.spanID

@@ -32,7 +32,7 @@ import Tracing
         return OTLPBatchExporter(
             batch: batch, requestTimeout: .seconds(10), transport: OTLPHTTPTransport(otlp, signal: .traces),
             retry: OTLPRetryPolicy(), diagnostics: Logger(label: "spyglass.otlp") { _ in diagnostics },
-            lossMessage: "spans_dropped", warningInterval: .seconds(3600), request: source.traceRequest)
+            lossMessage: "spans_dropped", warningInterval: .seconds(3600), encode: source.spanEncoder(for: transport))
     }
 
     /// Runs `exporter` while `body` runs, then shuts it down gracefully and waits until it has stopped.
