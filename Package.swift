@@ -103,6 +103,7 @@ let package = Package(
             dependencies: [
                 "SpyglassCore",
                 "SpyglassTracing",
+                "SpyglassLogging",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "OTel", package: "swift-otel"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),

@@ -71,11 +71,16 @@ public enum Spyglass {
         let resolved = try configuration.applyingEnvironment(environment)
         let prices = try resolved.genAI.prices(over: prices)
         let stores = DashboardStores(resolved)
-        let logging = try makeLoggingBackend(resolved, logs: stores?.logs, errors: stores?.errors)
+        let writer = LogWriter.standardOutput(flushInterval: resolved.logging.flushInterval)
+        // The export's own warnings are not exported: a collector that is failing is no place for them.
+        let unexported = try makeLoggingBackend(resolved, logs: stores?.logs, errors: stores?.errors, writer: writer)
         let export = try OTLPExport.make(
             resolved.otlp, service: resolved.service, tracing: resolved.tracing, environment: environment,
-            diagnostics: Logger(label: "spyglass.otlp") { logging.makeHandler(label: $0, metadataProvider: metadataProvider) }
+            diagnostics: Logger(label: "spyglass.otlp") { unexported.makeHandler(label: $0, metadataProvider: metadataProvider) }
         )
+        let logging = try export?.logs.map { exports in
+            try makeLoggingBackend(resolved, logs: stores?.logs, errors: stores?.errors, exports: exports, writer: writer)
+        } ?? unexported
         // Checked again: two threads may both have passed the first check with valid configurations.
         guard bootstrapped.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else {
             throw BootstrapError.alreadyBootstrapped
@@ -87,7 +92,7 @@ public enum Spyglass {
         if let tracer = makeTracer(resolved, spans: spans, exportingTo: export?.spans, redactor: logging.redactor) {
             InstrumentationSystem.bootstrap(tracer)
         }
-        LoggingSystem.bootstrap(logHandlerFactory(logging, exportingThrough: export?.makeLogHandler), metadataProvider: metadataProvider)
+        LoggingSystem.bootstrap(logging.makeHandler, metadataProvider: metadataProvider)
         let metrics = makeMetricRegistry(
             resolved,
             exemplars: metadataProvider.map(ExemplarSource.metadataProvider) ?? .activeSpan,
@@ -129,18 +134,23 @@ public enum Spyglass {
     /// - Parameters:
     ///   - configuration: settings with the environment already applied.
     ///   - logs, errors: where lines are also kept and error lines counted (the dashboard's stores); default none.
+    ///   - exports: where lines are handed for export (``OTLPExport/logs``); default none.
+    ///   - writer: where lines are written; default: a new writer to standard output.
     /// - Throws: ``ConfigurationError`` for a logging setting that cannot be used.
     public static func makeLoggingBackend(
         _ configuration: SpyglassConfiguration,
         logs: (any LogLineSink)? = nil,
-        errors: (any ErrorLineSink)? = nil
+        errors: (any ErrorLineSink)? = nil,
+        exports: (any LogEntrySink)? = nil,
+        writer: LogWriter? = nil
     ) throws(ConfigurationError) -> LogBackend {
         try LogBackend(
             configuration: configuration.logging,
             service: configuration.service,
-            writer: .standardOutput(flushInterval: configuration.logging.flushInterval),
+            writer: writer ?? .standardOutput(flushInterval: configuration.logging.flushInterval),
             store: logs,
-            errors: errors
+            errors: errors,
+            exports: exports
         )
     }
 
@@ -177,26 +187,6 @@ public enum Spyglass {
         metrics.registerProcessMetrics()
         metrics.registerAppInfo(service: configuration.serviceName, version: configuration.version, environment: configuration.environment)
         return metrics
-    }
-
-    /// Standard output's handler, and the OTLP one beside it when logs are exported: both get the same lines,
-    /// redacted the same way.
-    private static func logHandlerFactory(
-        _ logging: LogBackend,
-        exportingThrough makeOTLPHandler: (@Sendable (String) -> any LogHandler)?
-    ) -> @Sendable (String, Logger.MetadataProvider?) -> any LogHandler {
-        guard let makeOTLPHandler else { return logging.makeHandler }
-        return { label, provider in
-            MultiplexLogHandler([
-                logging.makeHandler(label: label, metadataProvider: provider),
-                ForwardingLogHandler(
-                    upstream: makeOTLPHandler(label),
-                    redactor: logging.redactor,
-                    logLevel: logging.configuration.level(for: label),
-                    metadataProvider: provider
-                ),
-            ])
-        }
     }
 
     /// Spyglass's own series: lines and spans dropped, what the stores hold. Exposed (at 0) without export or

@@ -29,15 +29,17 @@ public final class LogBackend: Sendable {
     public let store: (any LogLineSink)?
     /// Where lines at `error` level and above are counted (the dashboard's error groups); `nil`: nowhere.
     public let errors: (any ErrorLineSink)?
+    /// Where every line written is also handed as a ``LogEntry``, for export; `nil`: nowhere.
+    public let exports: (any LogEntrySink)?
 
     private let sampler: LogSampler?
     private let format: any LineFormat
     /// The store's JSON format when standard output gets the console format.
     private let storeFormat: JSONLineFormat?
 
-    /// Builds the pipeline; `store` also gets every line written (as JSON, redacted as written), and `errors`
-    /// the lines at `error` level and above with their `error.type` and source: the line's `error.source`
-    /// when it has one, else the log call's `file:line`.
+    /// Builds the pipeline; `store` also gets every line written (as JSON, redacted as written), `errors`
+    /// the lines at `error` level and above with their `error.type` and source (the line's `error.source`
+    /// when it has one, else the log call's `file:line`), and `exports` every line written as a ``LogEntry``.
     ///
     /// - Parameters:
     ///   - configuration: levels, format, sampling, redaction and value limits.
@@ -50,7 +52,8 @@ public final class LogBackend: Sendable {
         service: ServiceIdentity,
         writer: LogWriter,
         store: (any LogLineSink)? = nil,
-        errors: (any ErrorLineSink)? = nil
+        errors: (any ErrorLineSink)? = nil,
+        exports: (any LogEntrySink)? = nil
     ) throws(ConfigurationError) {
         guard logging.maxValueBytes >= 64 else {
             throw ConfigurationError(
@@ -67,6 +70,7 @@ public final class LogBackend: Sendable {
         sampler = logging.sampling.map(LogSampler.init)
         self.store = store
         self.errors = errors
+        self.exports = exports
         switch logging.format {
         case .json:
             format = JSONLineFormat(service: service, includeSource: logging.includeSource, policy: policy)
@@ -136,6 +140,7 @@ public final class LogBackend: Sendable {
         )
         if isGrouped, let errors { group(record, in: errors) }
         if isSampledOut { return }
+        exports?.append(LogEntry(record, redactor: redactor))
         // 1 KiB is the most Swift always places on the stack; a larger request may fall back to the heap
         // (measured: one malloc per line at 2 KiB). Longer lines grow into the heap themselves.
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1024) { storage in

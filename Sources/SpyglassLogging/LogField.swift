@@ -4,8 +4,8 @@ import SpyglassCore
 /// A typed field of a line a Spyglass component writes straight into its ``LogBackend``
 /// (``SpyglassLogHandler/log(level:_:fields:error:file:function:line:)``): no `Logger.Metadata` dictionary is built,
 /// hashed or boxed, and the line reads as if the same field had been logged as metadata.
-package struct LogField {
-    package enum Value {
+package struct LogField: Sendable {
+    package enum Value: Sendable {
         /// Written as a JSON string, scanned for credentials and cut like a `.string` metadata value.
         case string(String)
         /// Written as a JSON number, like `.stringConvertible` of an `Int`.

@@ -25,3 +25,9 @@ public protocol ErrorLineSink: AnyObject, Sendable {
     ///   - message: the message (with the error's description), redacted.
     func record(type: String, source: String, message: String, logger: String, traceID: String?, timestampNanoseconds: UInt64)
 }
+
+/// Where a ``LogBackend`` hands every line it writes, for export (Spyglass's OTLP log export is one). Called on
+/// the logging thread, once per line: keep it to queueing the entry.
+public protocol LogEntrySink: AnyObject, Sendable {
+    func append(_ entry: LogEntry)
+}

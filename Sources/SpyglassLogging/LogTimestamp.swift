@@ -7,7 +7,7 @@ import Darwin
 #endif
 
 /// A wall-clock instant with microsecond precision, rendered as RFC 3339 in UTC.
-struct LogTimestamp {
+struct LogTimestamp: Sendable {
     let secondsSinceEpoch: Int
     let nanoseconds: Int
 

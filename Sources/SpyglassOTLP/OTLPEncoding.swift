@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SpyglassCore
+import SpyglassLogging
 import SpyglassTracing
 import Tracing
 
@@ -59,7 +60,7 @@ struct OTLPSource: Sendable {
         return request
     }
 
-    func logsRequest(_ records: [OTLPLogEntry]) -> OTLPLogsRequest {
+    func logsRequest(_ records: [LogEntry]) -> OTLPLogsRequest {
         var scopeLogs = Opentelemetry_Proto_Logs_V1_ScopeLogs()
         scopeLogs.scope = scope
         scopeLogs.logRecords = records.map(Opentelemetry_Proto_Logs_V1_LogRecord.init)
@@ -208,37 +209,16 @@ extension OTLPAnyValue {
     }
 }
 
-/// One log event as queued for export: what the OTLP record is built from, later, in the background.
-struct OTLPLogEntry: Sendable {
-    var nanosecondsSinceEpoch: UInt64
-    var level: Logger.Level
-    var message: String
-    var metadata: Logger.Metadata
-    /// The span active when the event was logged.
-    var span: SpanIdentity?
-    var file: String
-    var function: String
-    var line: UInt
-}
-
 extension Opentelemetry_Proto_Logs_V1_LogRecord {
-    init(_ entry: OTLPLogEntry) {
+    init(_ entry: LogEntry) {
         self.init()
         timeUnixNano = entry.nanosecondsSinceEpoch
         observedTimeUnixNano = entry.nanosecondsSinceEpoch
         let severity = entry.level.otlpSeverity
         severityNumber = Opentelemetry_Proto_Logs_V1_SeverityNumber(rawValue: severity.number) ?? .unspecified
         severityText = severity.text
-        body = .string(entry.message)
-        var attributes = [
-            OTLPKeyValue("code.file.path", .string(entry.file)),
-            OTLPKeyValue("code.function.name", .string(entry.function)),
-            OTLPKeyValue("code.line.number", .string(String(entry.line))),
-        ]
-        for (key, value) in entry.metadata.sorted(by: { $0.key < $1.key }) {
-            attributes.append(OTLPKeyValue(key, OTLPAnyValue(value)))
-        }
-        self.attributes = attributes
+        body = .string(entry.redactedMessage)
+        attributes = entry.otlpAttributes.map { OTLPKeyValue($0.key, OTLPAnyValue($0.value)) }
         if let span = entry.span, span.spanID != 0 {
             traceID = Data(traceIDHigh: span.traceIDHigh, low: span.traceIDLow)
             spanID = Data(spanID: span.spanID)

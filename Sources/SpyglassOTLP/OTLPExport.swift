@@ -4,6 +4,7 @@ public import Logging
 import OTel
 public import ServiceLifecycle
 public import SpyglassCore
+public import SpyglassLogging
 public import SpyglassTracing
 import Tracing
 
@@ -11,7 +12,7 @@ import Tracing
 ///
 /// `Spyglass.bootstrap` makes one when ``SpyglassConfiguration/otlp`` is set (or `OTEL_EXPORTER_OTLP_ENDPOINT`) and
 /// puts each part beside Spyglass's own: the span sink under `SpyglassTracer`, which hands it the records of sampled
-/// spans as they end; the log handler next to the JSON lines on standard output; the metrics factory as a mirror of
+/// spans as they end; the log sink in the log backend, which hands it each line it writes; the metrics factory as a mirror of
 /// the registry that `/metrics` serves.
 ///
 /// Spans and log records are Spyglass's own export: each signal's items wait in a bounded queue and are sent in
@@ -27,8 +28,9 @@ import Tracing
 public struct OTLPExport: Sendable {
     /// Where finished sampled spans are queued for export; `nil` when spans are not exported.
     public let spans: (any SpanSink)?
-    /// Makes the handler that exports log records, for each logger label; `nil` when logs are not exported.
-    public let makeLogHandler: (@Sendable (String) -> any LogHandler)?
+    /// Where the log backend hands the lines it writes, queued for export (``LogBackend/exports``); `nil` when
+    /// logs are not exported.
+    public let logs: (any LogEntrySink)?
     /// The factory whose instruments export metrics; `nil` when metrics are not exported.
     public let metricsFactory: (any MetricsFactory)?
     /// The background exporters, one per exported signal. At graceful shutdown each sends what is queued (within
@@ -84,9 +86,9 @@ public struct OTLPExport: Sendable {
             spans = exporter
             services.append(exporter)
         }
-        var logs: OTLPBatchExporter<OTLPLogEntry>?
+        var logs: OTLPBatchExporter<LogEntry>?
         if otlp.exportsLogs {
-            let exporter = OTLPBatchExporter<OTLPLogEntry>(
+            let exporter = OTLPBatchExporter<LogEntry>(
                 batch: otlp.logBatch, requestTimeout: otlp.timeout, transport: try transport(otlp, .logs),
                 diagnostics: diagnostics, lossMessage: "log_records_dropped", warningInterval: dropWarningInterval,
                 encode: source.logEncoder(for: otlp.transport))
@@ -99,11 +101,9 @@ public struct OTLPExport: Sendable {
             metricsFactory = backend.factory
             services.append(backend.service)
         }
-        var makeLogHandler: (@Sendable (String) -> any LogHandler)?
-        if let logs { makeLogHandler = { _ in OTLPLogHandler(exporter: logs) } }
         return OTLPExport(
             spans: spans,
-            makeLogHandler: makeLogHandler,
+            logs: logs,
             metricsFactory: metricsFactory,
             services: services,
             spanDrops: spans?.drops ?? ExportDropCounter(),

@@ -1,4 +1,5 @@
 import Logging
+import SpyglassLogging
 import SpyglassTracing
 import Tracing
 
@@ -14,7 +15,7 @@ extension OTLPSource {
     }
 
     /// How a batch of log records is encoded for `transport`.
-    func logEncoder(for transport: OTLPConfiguration.TransportProtocol) -> @Sendable ([OTLPLogEntry]) throws(OTLPExportFailure) -> [UInt8] {
+    func logEncoder(for transport: OTLPConfiguration.TransportProtocol) -> @Sendable ([LogEntry]) throws(OTLPExportFailure) -> [UInt8] {
         guard transport == .httpJSON else { return encodedLogsRequest }
         return { records throws(OTLPExportFailure) in try OTLPJSON.encode(logsRequest(records)) }
     }
@@ -33,7 +34,7 @@ extension OTLPSource {
     }
 
     /// An `ExportLogsServiceRequest` holding `records`.
-    func encodedLogsRequest(_ records: [OTLPLogEntry]) -> [UInt8] {
+    func encodedLogsRequest(_ records: [LogEntry]) -> [UInt8] {
         var writer = ProtobufWriter(capacity: 64 + records.count * 400)
         writer.message(1) { resourceLogs in
             resourceLogs.encoded(1, encodedResource)
@@ -81,16 +82,13 @@ extension ProtobufWriter {
     }
 
     /// The fields of a `LogRecord`.
-    fileprivate mutating func logRecord(_ entry: OTLPLogEntry) {
+    fileprivate mutating func logRecord(_ entry: LogEntry) {
         fixed64(1, entry.nanosecondsSinceEpoch)
         let severity = entry.level.otlpSeverity
         varint(2, Int64(severity.number))
         string(3, severity.text)
-        message(5) { $0.string(1, entry.message, always: true) }
-        keyValue(6, "code.file.path", Logger.Metadata.Value.string(entry.file))
-        keyValue(6, "code.function.name", Logger.Metadata.Value.string(entry.function))
-        keyValue(6, "code.line.number", Logger.Metadata.Value.string(String(entry.line)))
-        for (key, value) in entry.metadata.sorted(by: { $0.key < $1.key }) { keyValue(6, key, value) }
+        message(5) { $0.string(1, entry.redactedMessage, always: true) }
+        for (key, value) in entry.otlpAttributes { keyValue(6, key, value) }
         if let span = entry.span, span.spanID != 0 {
             fixed32(8, span.isSampled ? 1 : 0)
             traceID(9, high: span.traceIDHigh, low: span.traceIDLow)
@@ -175,6 +173,21 @@ extension SpanKind {
         case .producer: 4
         case .consumer: 5
         }
+    }
+}
+
+extension LogEntry {
+    /// A log record's attributes: where it was logged (`code.file.path`, `code.function.name`, `code.line.number`),
+    /// then the line's redacted attributes in key order.
+    var otlpAttributes: [(key: String, value: Logger.Metadata.Value)] {
+        var attributes: [(key: String, value: Logger.Metadata.Value)] = []
+        forEachAttribute { key, value in attributes.append((key, value)) }
+        attributes.sort { $0.key < $1.key }
+        return [
+            ("code.file.path", .string(file)),
+            ("code.function.name", .string(function)),
+            ("code.line.number", .string(String(line))),
+        ] + attributes
     }
 }
 

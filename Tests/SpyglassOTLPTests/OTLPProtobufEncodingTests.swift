@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SpyglassCore
+import SpyglassLogging
 import SpyglassTracing
 import SwiftProtobuf
 import Testing
@@ -105,21 +106,30 @@ import Tracing
             SpanIdentity(traceIDHigh: 0x4bf9, traceIDLow: 0xa3ce, spanID: 7, isSampled: false),
             SpanIdentity(traceIDHigh: 0, traceIDLow: 0, spanID: 0, isSampled: false),
         ]
-        var records: [OTLPLogEntry] = []
+        let redactor = try Redactor()
+        let metadata: Logger.Metadata = [
+            "attempt": .stringConvertible(3),
+            "tags": ["a", .stringConvertible(2), ["nested"]],
+            "user": ["id": "u1", "plan": ["tier": "pro"], "empty": [:]],
+            "none": [],
+            "password": "hunter2",
+        ]
+        var records: [LogEntry] = []
         for (index, level) in levels.enumerated() {
-            records.append(OTLPLogEntry(
-                nanosecondsSinceEpoch: 1_764_000_000_000_000_000 + UInt64(index), level: level,
-                message: index == 0 ? "" : "job \(index) finished",
-                metadata: [
-                    "request_id": "req-\(index)",
-                    "attempt": .stringConvertible(index),
-                    "tags": ["a", .stringConvertible(2), ["nested"]],
-                    "user": ["id": "u1", "plan": ["tier": "pro"], "empty": [:]],
-                    "none": [],
-                ],
-                span: spans[index % spans.count], file: "Sources/App/Jobs.swift", function: "run()", line: UInt(100 + index)))
+            records.append(LogEntry(
+                nanosecondsSinceEpoch: 1_764_000_000_000_000_000 + UInt64(index), level: level, label: "jobs",
+                message: index == 0 ? "" : "job \(index) finished", error: index == 5 ? CancellationError() : nil,
+                metadata: metadata, context: SpyglassContext(requestID: "req-\(index)"), span: spans[index % spans.count],
+                file: "Sources/App/Jobs.swift", function: "run()", line: UInt(100 + index), redactor: redactor))
         }
         #expect(source.encodedLogsRequest(records) == (try source.logsRequest(records).serializedBytes()))
+        let decoded = try OTLPLogsRequest(serializedBytes: source.encodedLogsRequest(records))
+        let record = try #require(decoded.resourceLogs.first?.scopeLogs.first?.logRecords.last)
+        #expect(record.attributes.map(\.key) == [
+            "code.file.path", "code.function.name", "code.line.number",
+            "attempt", "none", "password", "request_id", "tags", "user",
+        ])
+        #expect(record.attributes.first { $0.key == "password" }?.value.stringValue == "[REDACTED]")
     }
 
     /// The message with every span's and event's attributes in key order.

@@ -84,14 +84,15 @@ import Tracing
         }
     }
 
-    /// With an endpoint, spans go through swift-otel's tracer under Spyglass's and log lines to both outputs.
+    /// With an endpoint, Spyglass's tracer queues spans for export and its log backend hands every line to the log
+    /// export, behind Spyglass's own handler (so the access line keeps its typed fast path).
     @Test func anEndpointWiresTheExport() async {
         await #expect(processExitsWith: .success) {
             var configuration = SpyglassConfiguration(serviceName: "bootstrap-test")
             configuration.otlp = OTLPConfiguration(endpoint: "http://127.0.0.1:9")
             let spyglass = try Spyglass.bootstrap(configuration, environment: [:])
             guard spyglass.configuration.otlp?.exportsTraces == true,
-                Logger(label: "test").handler is MultiplexLogHandler,
+                let handler = Logger(label: "test").handler as? SpyglassLogHandler, handler.lineBackend.exports != nil,
                 InstrumentationSystem.tracer is SpyglassTracer
             else { exit(1) }
             // The span's ids come from the exporting tracer, read back through W3C Trace Context.
