@@ -25,7 +25,7 @@ trap 'rm -f "$results"; [ -z "$collector_pid" ] || kill "$collector_pid" 2>/dev/
 if [[ " $modes " == *" export-up "* ]]; then
     [ -x ../.venv/bin/oteltap ] || { echo "export-up needs oteltap: run scripts/test.sh once (it installs .venv)" >&2; exit 1; }
     collector_port=18182
-    taskset -c 1 ../.venv/bin/oteltap --port "$collector_port" >/dev/null 2>&1 &
+    taskset -c "${COLLECTOR_CPU:-1}" ../.venv/bin/oteltap --port "$collector_port" >/dev/null 2>&1 &
     collector_pid=$!
     export OTLP_ENDPOINT="http://127.0.0.1:$collector_port"
 fi

@@ -30,7 +30,7 @@ import Glibc
 //                SpyglassTracer, the tracer `Spyglass.bootstrap` installs; log lines carry its trace ids
 //   full-otel    the same with swift-otel's tracer (no exporter), as when spans are exported
 //   otel         Hummingbird's TracingMiddleware alone with swift-otel's tracer: what its span per request costs
-//   export-up    Spyglass full exporting its spans through `OTLPExport`, as `Spyglass.bootstrap` sets it up, over
+//   export-up    Spyglass full exporting its spans and log lines through `OTLPExport`, as `Spyglass.bootstrap` sets it up, over
 //                OTLP/HTTP protobuf to the collector at $OTLP_ENDPOINT (the script runs oteltap there, on wrk's CPU)
 //   export-down  the same to a closed port (127.0.0.1:9): every batch fails, lost spans are counted
 //   vapor-bare   Vapor alone: no middleware (not even its default RouteLoggingMiddleware and ErrorMiddleware), no
@@ -66,21 +66,26 @@ let service = ServiceIdentity(name: "http-overhead", version: "1", environment: 
 var logging = LoggingConfiguration()
 logging.sampling = nil
 let collector = mode == "export-up" ? ProcessInfo.processInfo.environment["OTLP_ENDPOINT"] ?? "http://127.0.0.1:4318" : "http://127.0.0.1:9"
-let otlpConfiguration = OTLPConfiguration(endpoint: collector, exportsLogs: false, exportsMetrics: false)
-let logs = try LogBackend(configuration: logging, service: service, writer: LogWriter(fileDescriptor: devNull))
+let otlpConfiguration = OTLPConfiguration(endpoint: collector, exportsMetrics: false)
+let writer = LogWriter(fileDescriptor: devNull)
+let unexportedLogs = try LogBackend(configuration: logging, service: service, writer: writer)
 let store = SpanStore(capacity: 10_000)
-// As `Spyglass.bootstrap` installs it: the logs' redactor applied to span attributes.
+// As `Spyglass.bootstrap` installs them: the logs' redactor applied to span attributes, the log backend handing
+// every line to the export, whose own warnings are not exported.
+let logs: LogBackend
 let spyglassTracer: SpyglassTracer
-var exportService: (any Service)?
+var exportServices: [any Service] = []
 switch mode {
 case "export-up", "export-down":
     let export = try OTLPExport.make(
         otlpConfiguration, service: service, tracing: TracingConfiguration(), environment: [:],
-        diagnostics: Logger(label: "otlp") { logs.makeHandler(label: $0, metadataProvider: nil) }
+        diagnostics: Logger(label: "otlp") { unexportedLogs.makeHandler(label: $0, metadataProvider: nil) }
     )!
+    logs = try LogBackend(configuration: logging, service: service, writer: writer, exports: export.logs)
     spyglassTracer = SpyglassTracer(store: store, export: export.spans, redactor: logs.redactor)
-    exportService = export.services[0]
+    exportServices = export.services
 default:
+    logs = unexportedLogs
     spyglassTracer = SpyglassTracer(store: store, redactor: logs.redactor)
 }
 let usesSpyglassTracer = ["full", "export-up", "export-down", "vapor-full"].contains(mode)
@@ -123,7 +128,7 @@ router.get("/v1/jobs/{id}") { _, context in
 let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), logger: Logger(label: "server"))
 // swift-otel's tracer is a service: it hands finished spans to its processor only while running.
 let services = ServiceGroup(
-    services: [exportService ?? otelTracing.service, app],
+    services: (exportServices.isEmpty ? [otelTracing.service] : exportServices) + [app],
     gracefulShutdownSignals: [.sigterm],
     logger: Logger(label: "services")
 )

@@ -88,28 +88,33 @@ public struct LogEntry: Sendable {
     /// the metadata provider's; the trace keys a provider adds are the entry's ``span``), and an attached error as
     /// `error.type` and `error.message`.
     public func forEachAttribute(_ body: (_ key: String, _ value: Logger.Metadata.Value) -> Void) {
-        var attributes = Logger.Metadata()
-        if let context {
-            if let id = context.requestID { attributes["request_id"] = .string(id) }
-            if let id = context.sessionID { attributes["session_id"] = .string(id) }
-            if let id = context.jobID { attributes["job_id"] = .string(id) }
-            if let id = context.userID { attributes["user_id"] = .string(id) }
-            if let id = context.workspaceID { attributes["workspace_id"] = .string(id) }
+        func emit(_ key: String, _ value: Logger.Metadata.Value) {
+            body(key, redactor.isSensitiveKey(key) ? .string(RedactionConfiguration.replacement) : redact(value))
         }
         fields.withUnsafeBufferPointer { fields in
             let record = LogRecord(
-                timestamp: timestamp, level: level, label: label,
-                message: message, error: error, context: context, span: span, eventMetadata: eventMetadata, fields: fields,
-                handlerMetadata: handlerMetadata, providerMetadata: providerMetadata, file: file, function: function,
-                line: line)
-            record.forEachMetadata { key, value in attributes[key] = value }
+                timestamp: timestamp, level: level, label: label, message: message, error: error, context: context,
+                span: span, eventMetadata: eventMetadata, fields: fields, handlerMetadata: handlerMetadata,
+                providerMetadata: providerMetadata, file: file, function: function, line: line)
+            record.forEachMetadata { key, value in
+                if error != nil, key == "error.type" || key == "error.message" { return }
+                emit(key, value)
+            }
+            // The context's ids, unless the line's metadata names them itself.
+            func id(_ key: String, _ value: String?) {
+                if let value, !record.hasMetadata(key) { emit(key, .string(value)) }
+            }
+            if let context {
+                id("request_id", context.requestID)
+                id("session_id", context.sessionID)
+                id("job_id", context.jobID)
+                id("user_id", context.userID)
+                id("workspace_id", context.workspaceID)
+            }
         }
         if let error {
-            attributes["error.type"] = .string(String(reflecting: type(of: error)))
-            attributes["error.message"] = .string(String(describing: error))
-        }
-        for (key, value) in attributes {
-            body(key, redactor.isSensitiveKey(key) ? .string(RedactionConfiguration.replacement) : redact(value))
+            emit("error.type", .string(String(reflecting: type(of: error))))
+            emit("error.message", .string(String(describing: error)))
         }
     }
 

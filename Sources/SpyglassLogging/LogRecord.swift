@@ -61,6 +61,12 @@ struct LogRecord {
         }
     }
 
+    /// Whether any of the line's metadata sources (``forEachMetadata(includingFields:_:)``'s) has `key`.
+    func hasMetadata(_ key: String) -> Bool {
+        isOwn(key) || handlerMetadata[key] != nil || context?.fields[key] != nil
+            || (!Self.isTraceKey(key) && providerMetadata[key] != nil)
+    }
+
     /// Whether the log call itself set `key`, as metadata or as a typed field.
     @inline(__always)
     private func isOwn(_ key: String) -> Bool {
