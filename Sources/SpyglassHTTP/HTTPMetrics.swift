@@ -9,14 +9,12 @@ final class HTTPMetrics: Sendable {
     let responseSize: HistogramFamily
     let inProgress: GaugeFamily
 
-    /// The series of each (method, endpoint, status) seen so far: one lock-free lookup per request instead of one
-    /// per metric.
-    private let routes = AppendOnlyIndex<HTTPRouteSeries>()
-    /// Serialises adding to ``routes`` and counts its entries.
-    private let routeCount = Locked(0)
-    /// Past this many combinations (far more than a service has routes) requests look their series up in the
-    /// families directly, whose cardinality guard then applies.
+    /// The series of each (method, endpoint, status) seen so far, up to far more combinations than a service has
+    /// routes.
+    private let routes = SeriesCache<HTTPRouteSeries>(limit: cachedRouteLimit)
     static let cachedRouteLimit = 4096
+    /// The in-progress gauge of each method seen so far (a client may send any token as its method).
+    private let methods = SeriesCache<HTTPMethodSeries>(limit: 64)
     /// The `endpoint` of requests no route matched.
     static let unmatchedEndpoint = "unmatched"
 
@@ -35,19 +33,37 @@ final class HTTPMetrics: Sendable {
         hasher.combine(endpoint)
         hasher.combine(status)
         let hash = hasher.finalize()
-        let matches = { (series: HTTPRouteSeries) in
+        // A local function, not a closure value: its captures stay on the stack.
+        func matches(_ series: HTTPRouteSeries) -> Bool {
             series.hash == hash && series.method == method && series.endpoint == endpoint && series.status == status
         }
-        if let series = routes.first(hash: hash, where: matches) { return series }
-        return routeCount.withLock { count in
-            if let series = routes.first(hash: hash, where: matches) { return series }
-            let series = HTTPRouteSeries(metrics: self, method: method, endpoint: endpoint, status: status, hash: hash)
-            if count < Self.cachedRouteLimit {
-                routes.insert(series, hash: hash)
-                count += 1
-            }
-            return series
+        return routes.entry(hash: hash, matches: matches) {
+            HTTPRouteSeries(metrics: self, method: method, endpoint: endpoint, status: status, hash: hash)
         }
+    }
+
+    /// The in-progress gauge of requests with `method`.
+    func inProgress(method: String) -> GaugeSeries {
+        var hasher = LabelHasher()
+        hasher.combine(method)
+        let hash = hasher.finalize()
+        func matches(_ series: HTTPMethodSeries) -> Bool { series.hash == hash && series.method == method }
+        return methods.entry(hash: hash, matches: matches) {
+            HTTPMethodSeries(method: method, hash: hash, inProgress: inProgress.labels(method))
+        }.inProgress
+    }
+}
+
+/// The in-progress gauge of one method.
+final class HTTPMethodSeries: Sendable {
+    let method: String
+    let hash: Int
+    let inProgress: GaugeSeries
+
+    init(method: String, hash: Int, inProgress: GaugeSeries) {
+        self.method = method
+        self.hash = hash
+        self.inProgress = inProgress
     }
 }
 

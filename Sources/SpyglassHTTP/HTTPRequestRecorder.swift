@@ -75,7 +75,7 @@ package final class HTTPRequestRecorder: Sendable {
         requestID: String?
     ) -> RequestRecording {
         let start = ContinuousClock.now
-        let inProgress = metrics.inProgress.labels(method)
+        let inProgress = metrics.inProgress(method: method)
         inProgress.increment()
         let tracer = configuration.tracesRequests ? currentTracer() : nil
         let (serviceContext, span) = startContext(method: method, headers: headers, requestID: requestID, tracer: tracer)

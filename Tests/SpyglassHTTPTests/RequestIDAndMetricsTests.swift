@@ -20,6 +20,20 @@ import Testing
         #expect(text.contains(#"http_requests_total{method="GET",endpoint="\#(beyond)",status="200"} 2"#))
         #expect(text.contains(#"http_requests_total{method="GET",endpoint="/route/0",status="200"} 1"#))
     }
+
+    /// Any token is a method a client may send: past the cache's 64 methods each still has its gauge, not kept.
+    @Test func inProgressGaugesAreSharedPerMethodAndStillRecordPastTheCacheLimit() {
+        let registry = MetricRegistry(configuration: MetricsConfiguration(seriesLimit: 10_000))
+        let metrics = HTTPMetrics(registry: registry)
+        #expect(metrics.inProgress(method: "GET") === metrics.inProgress(method: "GET"))
+        #expect(metrics.inProgress(method: "GET") !== metrics.inProgress(method: "POST"))
+        for index in 0..<100 { metrics.inProgress(method: "M\(index)").increment() }
+        metrics.inProgress(method: "M99").increment()
+        metrics.inProgress(method: "M0").increment()
+        let text = String(decoding: registry.render(), as: UTF8.self)
+        #expect(text.contains(#"http_requests_in_progress{method="M99"} 2"#))
+        #expect(text.contains(#"http_requests_in_progress{method="M0"} 2"#))
+    }
 }
 
 @Suite struct RequestIDTests {
