@@ -48,15 +48,35 @@ public struct SpanIdentity: Sendable, Hashable {
     }
 }
 
+/// A span that is its context's active span and carries its own identity: the spans of Spyglass's tracer, held by
+/// the context they are active in (one entry, no boxed copy of the identity beside it).
+package protocol IdentifiedSpan: AnyObject, Sendable {
+    var identity: SpanIdentity { get }
+}
+
 extension ServiceContext {
     /// The identity of the active span started by Spyglass's tracer, or of the caller's span after `extract`.
     public var spanIdentity: SpanIdentity? {
-        get { self[SpanIdentityKey.self] }
-        set { self[SpanIdentityKey.self] = newValue }
+        get { self[ActiveSpanKey.self]?.identity ?? self[SpanIdentityKey.self] }
+        set {
+            self[ActiveSpanKey.self] = nil
+            self[SpanIdentityKey.self] = newValue
+        }
+    }
+
+    /// The span the context is active in, when Spyglass's tracer started it.
+    package var activeSpan: (any IdentifiedSpan)? {
+        get { self[ActiveSpanKey.self] }
+        set { self[ActiveSpanKey.self] = newValue }
     }
 }
 
 private enum SpanIdentityKey: ServiceContextKey {
     typealias Value = SpanIdentity
     static let nameOverride: String? = "spyglass-span"
+}
+
+private enum ActiveSpanKey: ServiceContextKey {
+    typealias Value = any IdentifiedSpan
+    static let nameOverride: String? = "spyglass-active-span"
 }

@@ -9,7 +9,7 @@ public import Tracing
 /// so the trace propagates marked unsampled. When the tracer exports, the same record of a sampled span is handed
 /// to the export as well. With a redactor, string attributes, event attributes and recorded errors are redacted
 /// before they are kept.
-public final class SpyglassSpan: Span, Sendable {
+public final class SpyglassSpan: Span, IdentifiedSpan, Sendable {
     private struct State {
         var operationName: String
         var attributes = SpanAttributes()
@@ -29,7 +29,16 @@ public final class SpyglassSpan: Span, Sendable {
         }
     }
 
-    public let context: ServiceContext
+    /// The context the span runs in: the one it was started in, with the span as its active span. The span is
+    /// held by that context, not the other way round, so it is made on each read (a request's middleware reads
+    /// it once) and a span lives as long as a context it is active in.
+    public var context: ServiceContext {
+        var context = parentContext
+        context.activeSpan = self
+        return context
+    }
+    /// The context the span was started in.
+    private let parentContext: ServiceContext
     public let identity: SpanIdentity
     public let kind: SpanKind
     /// The parent span's id, `nil` for a root span.
@@ -54,7 +63,7 @@ public final class SpyglassSpan: Span, Sendable {
         export: (any SpanSink)?,
         redactor: Redactor?
     ) {
-        self.context = context
+        parentContext = context
         self.identity = identity
         self.kind = kind
         self.parentSpanID = parentSpanID

@@ -73,7 +73,6 @@ public final class SpyglassTracer: Tracer, Sendable {
         file fileID: String,
         line: UInt
     ) -> SpyglassSpan {
-        var context = context
         let parent = context.spanIdentity
         let traceIDHigh = parent?.traceIDHigh ?? UniqueID.next()
         let traceIDLow = parent?.traceIDLow ?? UniqueID.next()
@@ -84,10 +83,7 @@ public final class SpyglassTracer: Tracer, Sendable {
             isSampled: sampler.isSampled(traceIDLow: traceIDLow, parentSampled: parent?.isSampled),
             traceState: parent?.traceState
         )
-        context.spanIdentity = identity
-        let reference = ActiveSpanReference()
-        context.setActiveSpan(reference)
-        let span = SpyglassSpan(
+        return SpyglassSpan(
             operationName: operationName,
             context: context,
             identity: identity,
@@ -98,8 +94,6 @@ public final class SpyglassTracer: Tracer, Sendable {
             export: export,
             redactor: redactor
         )
-        reference.span = span
-        return span
     }
 
     /// Does nothing: the export sends its batches on its own schedule and at graceful shutdown.
