@@ -48,10 +48,13 @@ public struct SpanIdentity: Sendable, Hashable {
     }
 }
 
-/// A span that is its context's active span and carries its own identity: the spans of Spyglass's tracer, held by
-/// the context they are active in (one entry, no boxed copy of the identity beside it).
+/// A span that is its context's active span and carries its own identity and the Spyglass context it runs in:
+/// the spans of Spyglass's tracer, held by the context they are active in. One entry, where a request would
+/// otherwise box its span identity and its ``SpyglassContext`` beside the span.
 package protocol IdentifiedSpan: AnyObject, Sendable {
     var identity: SpanIdentity { get }
+    /// The ``SpyglassContext`` of the context the span is active in, unless that context binds one itself.
+    var spyglass: SpyglassContext? { get }
 }
 
 extension ServiceContext {

@@ -94,7 +94,7 @@ public struct SpyglassContext: Sendable, Hashable {
 
     private static func updatedServiceContext(_ update: (inout SpyglassContext) -> Void) -> ServiceContext {
         var serviceContext = ServiceContext.current ?? .topLevel
-        var context = serviceContext[SpyglassContextKey.self] ?? SpyglassContext()
+        var context = serviceContext.spyglass ?? SpyglassContext()
         update(&context)
         serviceContext[SpyglassContextKey.self] = context
         return serviceContext
@@ -102,9 +102,10 @@ public struct SpyglassContext: Sendable, Hashable {
 }
 
 extension ServiceContext {
-    /// The Spyglass identifiers carried by this service context, if any were bound.
+    /// The Spyglass identifiers carried by this service context, if any were bound: set in it, or carried by its
+    /// active span (a request's server span holds the request's).
     public var spyglass: SpyglassContext? {
-        get { self[SpyglassContextKey.self] }
+        get { self[SpyglassContextKey.self] ?? activeSpan?.spyglass }
         set { self[SpyglassContextKey.self] = newValue }
     }
 }

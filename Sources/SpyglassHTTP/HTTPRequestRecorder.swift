@@ -106,18 +106,25 @@ package final class HTTPRequestRecorder: Sendable {
     ) -> (ServiceContext?, RequestSpan?) {
         guard requestID != nil || tracer != nil else { return (nil, nil) }
         var serviceContext = ServiceContext.current ?? .topLevel
+        var spyglassContext = serviceContext.spyglass
         if let requestID {
-            var spyglass = serviceContext.spyglass ?? SpyglassContext()
-            spyglass.requestID = requestID
-            serviceContext.spyglass = spyglass
+            spyglassContext = spyglassContext ?? SpyglassContext()
+            spyglassContext?.requestID = requestID
         }
-        guard let tracer else { return (serviceContext, nil) }
+        guard let tracer else {
+            if requestID != nil { serviceContext.spyglass = spyglassContext }
+            return (serviceContext, nil)
+        }
         tracer.tracer.extract(headers, into: &serviceContext, using: HeaderLookupExtractor())
         // Attributes are set once, when the request ends: each update of an existing span copies its attributes.
         let span: RequestSpan
         if let spyglass = tracer.spyglass {
-            span = .spyglass(spyglass.startHTTPServerSpan(method, context: serviceContext))
+            // The span carries the request's context: one entry in the service context instead of two. One the
+            // caller bound would take precedence over it, so it is taken out (the span's holds what it held).
+            if requestID != nil, spyglassContext != nil { serviceContext.spyglass = nil }
+            span = .spyglass(spyglass.startHTTPServerSpan(method, context: serviceContext, spyglass: spyglassContext))
         } else {
+            if requestID != nil { serviceContext.spyglass = spyglassContext }
             span = .other(tracer.tracer.startAnySpan(method, context: serviceContext, ofKind: .server))
         }
         return (span.context, span)

@@ -39,6 +39,7 @@ public final class SpyglassSpan: Span, IdentifiedSpan, Sendable {
     }
     /// The context the span was started in.
     private let parentContext: ServiceContext
+    package let spyglass: SpyglassContext?
     public let identity: SpanIdentity
     public let kind: SpanKind
     /// The parent span's id, `nil` for a root span.
@@ -55,6 +56,7 @@ public final class SpyglassSpan: Span, IdentifiedSpan, Sendable {
     init(
         operationName: String,
         context: ServiceContext,
+        spyglass: SpyglassContext?,
         identity: SpanIdentity,
         kind: SpanKind,
         parentSpanID: UInt64?,
@@ -64,6 +66,7 @@ public final class SpyglassSpan: Span, IdentifiedSpan, Sendable {
         redactor: Redactor?
     ) {
         parentContext = context
+        self.spyglass = spyglass
         self.identity = identity
         self.kind = kind
         self.parentSpanID = parentSpanID

@@ -55,18 +55,34 @@ public final class SpyglassTracer: Tracer, Sendable {
         file fileID: String,
         line: UInt
     ) -> SpyglassSpan {
-        start(operationName, context: context(), ofKind: kind, at: instant().nanosecondsSinceEpoch, function: function, file: fileID, line: line)
+        let context = context()
+        return start(
+            operationName, context: context, spyglass: context.spyglass, ofKind: kind,
+            at: instant().nanosecondsSinceEpoch, function: function, file: fileID, line: line)
     }
 
     /// Starts an HTTP server span now, as `startSpan` would; the HTTP middleware's way in, with no generic clock or
     /// autoclosures to go through on every request.
-    package func startHTTPServerSpan(_ operationName: String, context: ServiceContext, function: String = #function, file fileID: String = #fileID, line: UInt = #line) -> SpyglassSpan {
-        start(operationName, context: context, ofKind: .server, at: DefaultTracerClock.now.nanosecondsSinceEpoch, function: function, file: fileID, line: line)
+    ///
+    /// - Parameter spyglass: the request's ``SpyglassContext``, which the span carries for its context, so the
+    ///   context holds one entry; `context` should not bind one itself, since that would take precedence.
+    package func startHTTPServerSpan(
+        _ operationName: String,
+        context: ServiceContext,
+        spyglass: SpyglassContext?,
+        function: String = #function,
+        file fileID: String = #fileID,
+        line: UInt = #line
+    ) -> SpyglassSpan {
+        start(
+            operationName, context: context, spyglass: spyglass, ofKind: .server,
+            at: DefaultTracerClock.now.nanosecondsSinceEpoch, function: function, file: fileID, line: line)
     }
 
     private func start(
         _ operationName: String,
         context: ServiceContext,
+        spyglass: SpyglassContext?,
         ofKind kind: SpanKind,
         at startNanoseconds: UInt64,
         function: String,
@@ -86,6 +102,7 @@ public final class SpyglassTracer: Tracer, Sendable {
         return SpyglassSpan(
             operationName: operationName,
             context: context,
+            spyglass: spyglass,
             identity: identity,
             kind: kind,
             parentSpanID: parent?.spanID,
