@@ -62,7 +62,12 @@ extension ServiceContext {
     public var spanIdentity: SpanIdentity? {
         get { self[ActiveSpanKey.self]?.identity ?? self[SpanIdentityKey.self] }
         set {
-            self[ActiveSpanKey.self] = nil
+            if self[ActiveSpanKey.self] != nil {
+                // The span may carry the context's SpyglassContext: it stays, bound now.
+                let carried = spyglass
+                self[ActiveSpanKey.self] = nil
+                if let carried { spyglass = carried }
+            }
             self[SpanIdentityKey.self] = newValue
         }
     }

@@ -32,13 +32,21 @@ import Tracing
         server.end()
     }
 
-    @Test func extractingReplacesTheActiveSpansIdentity() throws {
-        let server = tracer.startHTTPServerSpan("GET", context: .topLevel, spyglass: nil)
+    /// Extracting a caller's trace into a span's context replaces the active span, not the request's context.
+    @Test func extractingReplacesTheActiveSpansIdentityAndKeepsItsSpyglassContext() throws {
+        let server = tracer.startHTTPServerSpan("GET", context: .topLevel, spyglass: SpyglassContext(requestID: "req-2"))
         var context = server.context
-        context.spanIdentity = SpanIdentity(traceIDHigh: 1, traceIDLow: 2, spanID: 3, isSampled: true)
-        #expect(context.spanIdentity?.spanID == 3)
+        tracer.extract(
+            ["traceparent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"], into: &context,
+            using: DictionaryExtractor())
+        #expect(context.spanIdentity?.traceIDHex == "4bf92f3577b34da6a3ce929d0e0e4736")
         #expect(context.activeSpan == nil)
+        #expect(context.spyglass?.requestID == "req-2")
         server.end()
+    }
+
+    struct DictionaryExtractor: Extractor {
+        func extract(key: String, from carrier: [String: String]) -> String? { carrier[key] }
     }
 
     /// The context holds the span, and the span only the context it was started in: no cycle keeps it alive.
