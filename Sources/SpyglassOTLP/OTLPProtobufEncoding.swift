@@ -22,25 +22,23 @@ extension OTLPSource {
 
     /// An `ExportTraceServiceRequest` holding `spans`.
     func encodedTraceRequest(_ spans: [SpanRecord]) -> [UInt8] {
-        var writer = ProtobufWriter(capacity: 64 + spans.count * 400)
-        writer.message(1) { resourceSpans in
-            resourceSpans.encoded(1, encodedResource)
-            resourceSpans.message(2) { scopeSpans in
-                scopeSpans.encoded(1, encodedScope)
-                for span in spans { scopeSpans.message(2) { $0.span(span) } }
-            }
-        }
-        return writer.bytes
+        encodedRequest(spans) { $0.span($1) }
     }
 
     /// An `ExportLogsServiceRequest` holding `records`.
     func encodedLogsRequest(_ records: [LogEntry]) -> [UInt8] {
-        var writer = ProtobufWriter(capacity: 64 + records.count * 400)
-        writer.message(1) { resourceLogs in
-            resourceLogs.encoded(1, encodedResource)
-            resourceLogs.message(2) { scopeLogs in
-                scopeLogs.encoded(1, encodedScope)
-                for record in records { scopeLogs.message(2) { $0.logRecord(record) } }
+        encodedRequest(records) { $0.logRecord($1) }
+    }
+
+    /// Both services' requests have the same shape and field numbers: `resource_spans` / `resource_logs` (1) of a
+    /// `resource` (1) and `scope_spans` / `scope_logs` (2), each of a `scope` (1) and its items (2).
+    private func encodedRequest<Item>(_ items: [Item], _ write: (inout ProtobufWriter, Item) -> Void) -> [UInt8] {
+        var writer = ProtobufWriter(capacity: 64 + items.count * 400)
+        writer.message(1) { resource in
+            resource.encoded(1, encodedResource)
+            resource.message(2) { scope in
+                scope.encoded(1, encodedScope)
+                for item in items { scope.message(2) { write(&$0, item) } }
             }
         }
         return writer.bytes
