@@ -67,8 +67,7 @@ var logging = LoggingConfiguration()
 logging.sampling = nil
 let collector = mode == "export-up" ? ProcessInfo.processInfo.environment["OTLP_ENDPOINT"] ?? "http://127.0.0.1:4318" : "http://127.0.0.1:9"
 let otlpConfiguration = OTLPConfiguration(endpoint: collector, exportsMetrics: false)
-let writer = LogWriter(fileDescriptor: devNull)
-let unexportedLogs = try LogBackend(configuration: logging, service: service, writer: writer)
+let unexportedLogs = try LogBackend(configuration: logging, service: service, writer: LogWriter(fileDescriptor: devNull))
 let store = SpanStore(capacity: 10_000)
 // As `Spyglass.bootstrap` installs them: the logs' redactor applied to span attributes, the log backend handing
 // every line to the export, whose own warnings are not exported.
@@ -81,7 +80,7 @@ case "export-up", "export-down":
         otlpConfiguration, service: service, tracing: TracingConfiguration(), environment: [:],
         diagnostics: Logger(label: "otlp") { unexportedLogs.makeHandler(label: $0, metadataProvider: nil) }
     )!
-    logs = try LogBackend(configuration: logging, service: service, writer: writer, exports: export.logs)
+    logs = export.logs.map(unexportedLogs.exporting) ?? unexportedLogs
     spyglassTracer = SpyglassTracer(store: store, export: export.spans, redactor: logs.redactor)
     exportServices = export.services
 default:

@@ -71,16 +71,12 @@ public enum Spyglass {
         let resolved = try configuration.applyingEnvironment(environment)
         let prices = try resolved.genAI.prices(over: prices)
         let stores = DashboardStores(resolved)
-        let writer = LogWriter.standardOutput(flushInterval: resolved.logging.flushInterval)
-        // The export's own warnings are not exported: a collector that is failing is no place for them.
-        let unexported = try makeLoggingBackend(resolved, logs: stores?.logs, errors: stores?.errors, writer: writer)
+        let unexported = try makeLoggingBackend(resolved, logs: stores?.logs, errors: stores?.errors)
         let export = try OTLPExport.make(
             resolved.otlp, service: resolved.service, tracing: resolved.tracing, environment: environment,
             diagnostics: Logger(label: "spyglass.otlp") { unexported.makeHandler(label: $0, metadataProvider: metadataProvider) }
         )
-        let logging = try export?.logs.map { exports in
-            try makeLoggingBackend(resolved, logs: stores?.logs, errors: stores?.errors, exports: exports, writer: writer)
-        } ?? unexported
+        let logging = export?.logs.map(unexported.exporting) ?? unexported
         // Checked again: two threads may both have passed the first check with valid configurations.
         guard bootstrapped.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else {
             throw BootstrapError.alreadyBootstrapped
@@ -134,23 +130,18 @@ public enum Spyglass {
     /// - Parameters:
     ///   - configuration: settings with the environment already applied.
     ///   - logs, errors: where lines are also kept and error lines counted (the dashboard's stores); default none.
-    ///   - exports: where lines are handed for export (``OTLPExport/logs``); default none.
-    ///   - writer: where lines are written; default: a new writer to standard output.
     /// - Throws: ``ConfigurationError`` for a logging setting that cannot be used.
     public static func makeLoggingBackend(
         _ configuration: SpyglassConfiguration,
         logs: (any LogLineSink)? = nil,
-        errors: (any ErrorLineSink)? = nil,
-        exports: (any LogEntrySink)? = nil,
-        writer: LogWriter? = nil
+        errors: (any ErrorLineSink)? = nil
     ) throws(ConfigurationError) -> LogBackend {
         try LogBackend(
             configuration: configuration.logging,
             service: configuration.service,
-            writer: writer ?? .standardOutput(flushInterval: configuration.logging.flushInterval),
+            writer: .standardOutput(flushInterval: configuration.logging.flushInterval),
             store: logs,
-            errors: errors,
-            exports: exports
+            errors: errors
         )
     }
 

@@ -29,7 +29,7 @@ public final class LogBackend: Sendable {
     public let store: (any LogLineSink)?
     /// Where lines at `error` level and above are counted (the dashboard's error groups); `nil`: nowhere.
     public let errors: (any ErrorLineSink)?
-    /// Where every line written is also handed as a ``LogEntry``, for export; `nil`: nowhere.
+    /// Where every line written is also handed as a ``LogEntry``, for export (``exporting(to:)``); `nil`: nowhere.
     public let exports: (any LogEntrySink)?
 
     private let sampler: LogSampler?
@@ -37,9 +37,9 @@ public final class LogBackend: Sendable {
     /// The store's JSON format when standard output gets the console format.
     private let storeFormat: JSONLineFormat?
 
-    /// Builds the pipeline; `store` also gets every line written (as JSON, redacted as written), `errors`
-    /// the lines at `error` level and above with their `error.type` and source (the line's `error.source`
-    /// when it has one, else the log call's `file:line`), and `exports` every line written as a ``LogEntry``.
+    /// Builds the pipeline; `store` also gets every line written (as JSON, redacted as written), and `errors`
+    /// the lines at `error` level and above with their `error.type` and source: the line's `error.source`
+    /// when it has one, else the log call's `file:line`.
     ///
     /// - Parameters:
     ///   - configuration: levels, format, sampling, redaction and value limits.
@@ -52,8 +52,7 @@ public final class LogBackend: Sendable {
         service: ServiceIdentity,
         writer: LogWriter,
         store: (any LogLineSink)? = nil,
-        errors: (any ErrorLineSink)? = nil,
-        exports: (any LogEntrySink)? = nil
+        errors: (any ErrorLineSink)? = nil
     ) throws(ConfigurationError) {
         guard logging.maxValueBytes >= 64 else {
             throw ConfigurationError(
@@ -70,7 +69,7 @@ public final class LogBackend: Sendable {
         sampler = logging.sampling.map(LogSampler.init)
         self.store = store
         self.errors = errors
-        self.exports = exports
+        exports = nil
         switch logging.format {
         case .json:
             format = JSONLineFormat(service: service, includeSource: logging.includeSource, policy: policy)
@@ -79,6 +78,25 @@ public final class LogBackend: Sendable {
             format = ConsoleLineFormat(policy: policy, colour: writer.isTerminal, includeSource: logging.includeSource)
             storeFormat = store.map { _ in JSONLineFormat(service: service, includeSource: logging.includeSource, policy: policy) }
         }
+    }
+
+    private init(sharing backend: LogBackend, exports: any LogEntrySink) {
+        configuration = backend.configuration
+        writer = backend.writer
+        redactor = backend.redactor
+        store = backend.store
+        errors = backend.errors
+        self.exports = exports
+        sampler = backend.sampler
+        format = backend.format
+        storeFormat = backend.storeFormat
+    }
+
+    /// The same pipeline (output, redaction, sampling, stores, one writer and one sampler between the two) handing
+    /// every line it writes to `exports` as well. `Spyglass.bootstrap` installs it and keeps this one for the
+    /// export's own warnings, which are not exported: a collector that is failing is no place for them.
+    public func exporting(to exports: any LogEntrySink) -> LogBackend {
+        LogBackend(sharing: self, exports: exports)
     }
 
     /// A handler for loggers labelled `label`, starting at the level configured for that label.

@@ -20,8 +20,8 @@ import Testing
         var configuration = LoggingConfiguration()
         configuration.sampling = nil
         return try LogBackend(
-            configuration: configuration, service: .test, writer: LogWriter(fileDescriptor: open("/dev/null", O_WRONLY)),
-            exports: entries)
+            configuration: configuration, service: .test, writer: LogWriter(fileDescriptor: open("/dev/null", O_WRONLY))
+        ).exporting(to: entries)
     }
 
     private func attributes(_ entry: LogEntry) -> Logger.Metadata {
