@@ -39,7 +39,11 @@ public final class SpyglassSpan: Span, IdentifiedSpan, Sendable {
     }
     /// The context the span was started in.
     private let parentContext: ServiceContext
-    package let spyglass: SpyglassContext?
+    /// The request's context a server span was started with, which it carries for the context it is active in.
+    private let requestContext: SpyglassContext?
+    /// What the context the span is active in reads as its ``SpyglassContext``: the request's, for a server span,
+    /// else whatever the context it was started in has (read when asked, not copied at every start).
+    package var spyglass: SpyglassContext? { requestContext ?? parentContext.spyglass }
     public let identity: SpanIdentity
     public let kind: SpanKind
     /// The parent span's id, `nil` for a root span.
@@ -56,7 +60,7 @@ public final class SpyglassSpan: Span, IdentifiedSpan, Sendable {
     init(
         operationName: String,
         context: ServiceContext,
-        spyglass: SpyglassContext?,
+        requestContext: SpyglassContext?,
         identity: SpanIdentity,
         kind: SpanKind,
         parentSpanID: UInt64?,
@@ -66,7 +70,7 @@ public final class SpyglassSpan: Span, IdentifiedSpan, Sendable {
         redactor: Redactor?
     ) {
         parentContext = context
-        self.spyglass = spyglass
+        self.requestContext = requestContext
         self.identity = identity
         self.kind = kind
         self.parentSpanID = parentSpanID

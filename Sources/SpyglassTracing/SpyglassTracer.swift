@@ -55,10 +55,9 @@ public final class SpyglassTracer: Tracer, Sendable {
         file fileID: String,
         line: UInt
     ) -> SpyglassSpan {
-        let context = context()
-        return start(
-            operationName, context: context, spyglass: context.spyglass, ofKind: kind,
-            at: instant().nanosecondsSinceEpoch, function: function, file: fileID, line: line)
+        start(
+            operationName, context: context(), requestContext: nil, ofKind: kind, at: instant().nanosecondsSinceEpoch,
+            function: function, file: fileID, line: line)
     }
 
     /// Starts an HTTP server span now, as `startSpan` would; the HTTP middleware's way in, with no generic clock or
@@ -75,14 +74,14 @@ public final class SpyglassTracer: Tracer, Sendable {
         line: UInt = #line
     ) -> SpyglassSpan {
         start(
-            operationName, context: context, spyglass: spyglass, ofKind: .server,
+            operationName, context: context, requestContext: spyglass, ofKind: .server,
             at: DefaultTracerClock.now.nanosecondsSinceEpoch, function: function, file: fileID, line: line)
     }
 
     private func start(
         _ operationName: String,
         context: ServiceContext,
-        spyglass: SpyglassContext?,
+        requestContext: SpyglassContext?,
         ofKind kind: SpanKind,
         at startNanoseconds: UInt64,
         function: String,
@@ -102,7 +101,7 @@ public final class SpyglassTracer: Tracer, Sendable {
         return SpyglassSpan(
             operationName: operationName,
             context: context,
-            spyglass: spyglass,
+            requestContext: requestContext,
             identity: identity,
             kind: kind,
             parentSpanID: parent?.spanID,
