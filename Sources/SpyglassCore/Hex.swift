@@ -19,12 +19,26 @@ package enum Hex {
 
     /// Writes `value` as 16 lowercase hex digits into `buffer[offset..<offset + 16]`.
     package static func write(_ value: UInt64, into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
-        let digits: StaticString = "0123456789abcdef"
-        var value = value
-        for index in stride(from: offset + 15, through: offset, by: -1) {
-            buffer[index] = digits.utf8Start[Int(value & 0xF)]
-            value >>= 4
-        }
+        precondition(offset >= 0 && offset + 16 <= buffer.count)
+        let bytes = UnsafeMutableRawBufferPointer(buffer)
+        // Eight digits a word, all at once, instead of a table lookup a digit: it runs on every trace and span id
+        // written (each log line, header and `traceparent`).
+        bytes.storeBytes(of: digits(UInt32(truncatingIfNeeded: value >> 32)), toByteOffset: offset, as: UInt64.self)
+        bytes.storeBytes(of: digits(UInt32(truncatingIfNeeded: value)), toByteOffset: offset + 8, as: UInt64.self)
+    }
+
+    /// `value`'s eight hex digits as the bytes of one word, most significant first in memory.
+    private static func digits(_ value: UInt32) -> UInt64 {
+        // Nibble k into byte k: halves, then bytes, then nibbles, spread apart.
+        var nibbles = UInt64(value)
+        nibbles = (nibbles | nibbles << 16) & 0x0000_FFFF_0000_FFFF
+        nibbles = (nibbles | nibbles << 8) & 0x00FF_00FF_00FF_00FF
+        nibbles = (nibbles | nibbles << 4) & 0x0F0F_0F0F_0F0F_0F0F
+        // "0" + nibble, plus the distance from "9" + 1 to "a" for nibbles of 10 and more (+6 carries into bit 4).
+        let letters = ((nibbles &+ 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101
+        let ascii = nibbles &+ 0x3030_3030_3030_3030 &+ letters &* 0x27
+        // Byte 7 holds the most significant digit: stored big-endian, it comes first.
+        return ascii.bigEndian
     }
 
     /// A trace id's halves from its 32 hex digits (either case); `nil` for anything else.

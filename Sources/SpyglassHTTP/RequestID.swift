@@ -27,8 +27,24 @@ enum RequestID {
         }
     }
 
-    /// 32 lowercase hex digits, unique within the process and unpredictable across processes.
+    /// The length of a new id: the longest a Swift `String` stores inline, so making, binding, logging and echoing
+    /// it allocates nothing.
+    static let generatedLength = 15
+
+    /// 15 characters of RFC 4648's base32hex alphabet in lowercase (`0-9a-v`): 75 bits, the first 64 of them one
+    /// ``UniqueID`` draw, so unique within the process, and unpredictable across processes.
     static func generate() -> String {
-        Hex.digits(high: UniqueID.next(), low: UniqueID.next())
+        // A 75-bit number, low 64 bits first, five bits a digit.
+        var low = UniqueID.next()
+        var high = UniqueID.next() & 0x7FF
+        return String(unsafeUninitializedCapacity: generatedLength) { buffer in
+            let digits: StaticString = "0123456789abcdefghijklmnopqrstuv"
+            for index in 0..<generatedLength {
+                buffer[index] = digits.utf8Start[Int(truncatingIfNeeded: low & 0x1F)]
+                low = low >> 5 | high << 59
+                high >>= 5
+            }
+            return generatedLength
+        }
     }
 }

@@ -133,7 +133,7 @@ struct Client {
         }
         #expect(answer.status == 200)
         let id = try #require(answer.header("X-Request-ID"))
-        #expect(id.wholeMatch(of: /[0-9a-f]{32}|[0-9A-F-]{36}/) != nil)
+        #expect(id.wholeMatch(of: /[0-9a-v]{15}|[0-9A-F-]{36}/) != nil)
         #expect(id != hostile)
         #expect(try subject.completedLines().first?["request_id"] as? String == id)
     }

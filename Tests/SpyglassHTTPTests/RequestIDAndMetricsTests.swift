@@ -40,7 +40,7 @@ import Testing
     @Test func generatedIDsAreValidAndDistinct() {
         let ids = (0..<100_000).map { _ in RequestID.generate() }
         #expect(Set(ids).count == ids.count)
-        #expect(ids.allSatisfy { $0.wholeMatch(of: /[0-9a-f]{32}/) != nil })
+        #expect(ids.allSatisfy { $0.wholeMatch(of: /[0-9a-v]{15}/) != nil })
         #expect(ids.allSatisfy(RequestID.isValid))
     }
 
