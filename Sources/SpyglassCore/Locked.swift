@@ -12,7 +12,11 @@ public import Synchronization
     @usableFromInline let mutex: Mutex<Value>
     @usableFromInline let handOver = Atomic<Bool>(false)
 
-    package init(_ value: consuming sending Value) {
+    /// Creates the lock holding `value`.
+    // Emitted into the caller for the reason `withLock` is: a lock made per span or request would look up the
+    // generic metadata of `Locked` and `Mutex` each time.
+    @_alwaysEmitIntoClient @_transparent
+    public init(_ value: consuming sending Value) {
         mutex = Mutex(value)
     }
 

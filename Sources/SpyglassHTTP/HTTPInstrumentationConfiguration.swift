@@ -1,7 +1,8 @@
 /// What a framework's `SpyglassMiddleware` records and for which requests.
 public struct HTTPInstrumentationConfiguration: Sendable, Hashable {
     /// Paths that get no metrics, log line or span (they still get a request id): exact paths, or prefixes
-    /// ending in `*` (`/health/*`). Default `/metrics` and the built-in dashboard, `/spyglass*`.
+    /// ending in `*` (`/health/*`), compared byte for byte with the path. Default `/metrics` and the built-in
+    /// dashboard, `/spyglass*`.
     public var excludedPaths: [String]
     /// Whether each request gets an `X-Request-ID`: the caller's when valid, else a new one, bound in
     /// ``SpyglassContext`` for the request's log lines and echoed on the response. Default `true`.
@@ -32,13 +33,6 @@ public struct HTTPInstrumentationConfiguration: Sendable, Hashable {
     /// Metrics alone: no request ids, spans or access log lines, for services that get those elsewhere.
     public static var metricsOnly: HTTPInstrumentationConfiguration {
         HTTPInstrumentationConfiguration(assignsRequestIDs: false, tracesRequests: false, logsRequests: false)
-    }
-
-    /// Whether `path` matches one of ``excludedPaths``.
-    package func excludes(_ path: String) -> Bool {
-        excludedPaths.contains { pattern in
-            pattern.hasSuffix("*") ? path.hasPrefix(pattern.dropLast()) : path == pattern
-        }
     }
 
     /// The `status` label for `code`.

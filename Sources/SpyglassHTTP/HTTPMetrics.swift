@@ -67,12 +67,15 @@ final class HTTPMethodSeries: Sendable {
     }
 }
 
-/// The four series one completed request records into.
+/// The four series one completed request records into, and the name of its server span.
 final class HTTPRouteSeries: Sendable {
     let method: String
     let endpoint: String
     let status: String
     let hash: Int
+    /// `{method} {endpoint}`, made once per route rather than per request (it is longer than a `String` holds
+    /// inline, so each would allocate).
+    let spanName: String
     let requests: CounterSeries
     let duration: HistogramSeries
     let requestSize: HistogramSeries
@@ -83,6 +86,7 @@ final class HTTPRouteSeries: Sendable {
         self.endpoint = endpoint
         self.status = status
         self.hash = hash
+        spanName = "\(method) \(endpoint)"
         requests = metrics.requests.labels(method, endpoint, status)
         duration = metrics.duration.labels(method, endpoint, status)
         requestSize = metrics.requestSize.labels(method, endpoint)

@@ -14,6 +14,7 @@ package final class HTTPRequestRecorder: Sendable {
     let metrics: HTTPMetrics
     package let configuration: HTTPInstrumentationConfiguration
     let accessLine: AccessLine
+    private let excludedPaths: ExcludedPaths
     /// The tracer given to the middleware, or the one found installed in `InstrumentationSystem`.
     private let tracer: Locked<RequestTracer?>
 
@@ -21,6 +22,7 @@ package final class HTTPRequestRecorder: Sendable {
         self.metrics = HTTPMetrics(registry: metrics)
         self.configuration = configuration
         accessLine = AccessLine(logger: logger)
+        excludedPaths = ExcludedPaths(configuration.excludedPaths)
         self.tracer = Locked(tracer.map(RequestTracer.init))
     }
 
@@ -38,7 +40,7 @@ package final class HTTPRequestRecorder: Sendable {
 
     /// Whether `path` gets no metrics, span or log line (``HTTPInstrumentationConfiguration/excludedPaths``).
     package func excludes(_ path: String) -> Bool {
-        configuration.excludes(path)
+        excludedPaths.contains(path)
     }
 
     /// Whether a span or log line records the request's details (client address, `User-Agent`), so an adapter reads
@@ -115,7 +117,7 @@ package final class HTTPRequestRecorder: Sendable {
             if requestID != nil { serviceContext.spyglass = spyglassContext }
             return (serviceContext, nil)
         }
-        tracer.tracer.extract(headers, into: &serviceContext, using: HeaderLookupExtractor())
+        tracer.extract(headers, into: &serviceContext)
         // Attributes are set once, when the request ends: each update of an existing span copies its attributes.
         let span: RequestSpan
         if let spyglass = tracer.spyglass {
@@ -131,8 +133,9 @@ package final class HTTPRequestRecorder: Sendable {
     }
 }
 
-/// The tracer requests are traced with, and Spyglass's own when it is that one.
-struct RequestTracer: Sendable {
+/// The tracer requests are traced with, and Spyglass's own when it is that one. A class: each request holds it,
+/// and a reference copies for one retain where the `any Tracer` existential copies through its value witness.
+final class RequestTracer: Sendable {
     let tracer: any Tracer
     /// Cast once here, not on every request.
     let spyglass: SpyglassTracer?
@@ -140,6 +143,19 @@ struct RequestTracer: Sendable {
     init(_ tracer: any Tracer) {
         self.tracer = tracer
         spyglass = tracer as? SpyglassTracer
+    }
+
+    /// Extracts the caller's trace context from `headers` into `context`.
+    func extract(_ headers: some HTTPHeaderLookup, into context: inout ServiceContext) {
+        if let spyglass {
+            spyglass.extract(
+                traceparent: headers.firstValue(named: .traceparent),
+                tracestate: { headers.firstValue(named: .tracestate) },
+                into: &context
+            )
+        } else {
+            tracer.extract(headers, into: &context, using: HeaderLookupExtractor())
+        }
     }
 }
 
@@ -230,7 +246,7 @@ package struct RequestRecording: Sendable {
         switch span {
         case .spyglass(let span):
             span.endHTTPServer(
-                operationName: "\(method) \(endpoint)",
+                operationName: series.spanName,
                 attributes: HTTPServerAttributes(
                     method: method, route: route, path: path, scheme: scheme, statusCode: status,
                     responseBodySize: responseBytes, userAgent: userAgent, clientAddress: clientAddress
@@ -238,7 +254,7 @@ package struct RequestRecording: Sendable {
                 error: error
             )
         case .other(let span):
-            span.operationName = "\(method) \(endpoint)"
+            span.operationName = series.spanName
             // Built at its final size from `SpanAttribute` values, then stored in one update: assigning through
             // `SpanAttributeConvertible` boxes each value, and growing the dictionary rehashes it.
             var attributes = SpanAttributes([String: SpanAttribute](minimumCapacity: 8))

@@ -65,7 +65,7 @@ public struct SpyglassHTTPSetup: Sendable {
     public func middlewareConfiguration(serving routes: [SpyglassRoute]) -> HTTPInstrumentationConfiguration? {
         guard var instrumentation else { return nil }
         guard excludesOwnEndpoints else { return instrumentation }
-        for route in routes where !instrumentation.excludes(route.path) {
+        for route in routes where !ExcludedPaths(instrumentation.excludedPaths).contains(route.path) {
             // A template's parameter matches any segment: exclude from its first one on.
             if let brace = route.path.firstIndex(of: "{") {
                 instrumentation.excludedPaths.append(route.path[..<brace] + "*")

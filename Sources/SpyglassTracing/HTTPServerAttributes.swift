@@ -1,5 +1,5 @@
 import SpyglassCore
-package import Tracing
+import Tracing
 
 /// The attributes of an HTTP server span (OpenTelemetry's HTTP semantic conventions), held as typed fields.
 ///
@@ -89,10 +89,16 @@ package struct HTTPServerAttributes: Sendable, Equatable {
         return result
     }
 
-    /// What ``SpanRecord/estimatedBytes`` counts for the fields: the same as for them as attributes.
+    /// What ``SpanRecord/estimatedBytes`` counts for the fields: the same as for them as attributes, counted
+    /// without making them attributes (every stored span is counted).
     var estimatedBytes: Int {
-        var bytes = 0
-        forEach { key, value in bytes += SpanRecord.estimatedBytes(key: key, value: value) }
-        return bytes
+        func entry(_ key: StaticString, _ text: String?) -> Int {
+            guard let text else { return 0 }
+            return 64 + key.utf8CodeUnitCount + text.utf8.count
+        }
+        func entry(_ key: StaticString) -> Int { 64 + key.utf8CodeUnitCount }
+        return entry("http.request.method", method) + entry("http.route", route) + entry("url.path", path)
+            + entry("url.scheme", scheme) + entry("http.response.status_code") + entry("http.response.body.size")
+            + entry("user_agent.original", userAgent) + entry("client.address", clientAddress)
     }
 }

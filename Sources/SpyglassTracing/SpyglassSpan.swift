@@ -142,28 +142,30 @@ public final class SpyglassSpan: Span, IdentifiedSpan, Sendable {
 
     /// Applies `update` and ends the span in one step under the lock, unless it has ended already.
     private func finish<Instant: TracerInstant>(at instant: Instant, _ update: (inout State) -> Void) {
-        guard let finished = state.withLock({ state -> State? in
+        let end = instant.nanosecondsSinceEpoch
+        // The record is made from the state under the lock: returning a copy of the state to make it from would
+        // copy every field once more.
+        guard let record = state.withLock({ state -> SpanRecord? in
             guard !state.isEnded else { return nil }
             update(&state)
             state.isEnded = true
-            return state
+            guard identity.isSampled || state.status?.code == .error else { return nil }
+            return SpanRecord(
+                traceIDHigh: identity.traceIDHigh,
+                traceIDLow: identity.traceIDLow,
+                spanID: identity.spanID,
+                parentSpanID: parentSpanID,
+                operationName: state.operationName,
+                kind: kind,
+                startNanosecondsSinceEpoch: startNanoseconds,
+                endNanosecondsSinceEpoch: end,
+                status: state.status,
+                attributes: state.attributes,
+                httpServer: state.httpServer,
+                events: state.events,
+                links: state.links
+            )
         }) else { return }
-        guard identity.isSampled || finished.status?.code == .error else { return }
-        let record = SpanRecord(
-            traceIDHigh: identity.traceIDHigh,
-            traceIDLow: identity.traceIDLow,
-            spanID: identity.spanID,
-            parentSpanID: parentSpanID,
-            operationName: finished.operationName,
-            kind: kind,
-            startNanosecondsSinceEpoch: startNanoseconds,
-            endNanosecondsSinceEpoch: instant.nanosecondsSinceEpoch,
-            status: finished.status,
-            attributes: finished.attributes,
-            httpServer: finished.httpServer,
-            events: finished.events,
-            links: finished.links
-        )
         store.append(record)
         if identity.isSampled { export?.append(record) }
     }

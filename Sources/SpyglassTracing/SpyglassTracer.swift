@@ -120,9 +120,21 @@ public final class SpyglassTracer: Tracer, Sendable {
         into context: inout ServiceContext,
         using extractor: Extract
     ) where Extract.Carrier == Carrier {
-        guard let traceparent = extractor.extract(key: "traceparent", from: carrier) else { return }
+        extract(
+            traceparent: extractor.extract(key: "traceparent", from: carrier),
+            tracestate: { extractor.extract(key: "tracestate", from: carrier) },
+            into: &context
+        )
+    }
+
+    /// What ``extract(_:into:using:)`` does, from the header values: an HTTP server that reads its headers itself
+    /// needs no extractor (a generic one costs a metadata lookup per request).
+    ///
+    /// - Parameter tracestate: read only when there is a `traceparent`.
+    package func extract(traceparent: String?, tracestate: () -> String?, into context: inout ServiceContext) {
+        guard let traceparent else { return }
         // A malformed traceparent starts a new trace, as the W3C recommendation says; it is not an error.
-        context.spanIdentity = SpanIdentity(traceparent: traceparent, tracestate: extractor.extract(key: "tracestate", from: carrier))
+        context.spanIdentity = SpanIdentity(traceparent: traceparent, tracestate: tracestate())
     }
 
     public func inject<Carrier, Inject: Injector>(
