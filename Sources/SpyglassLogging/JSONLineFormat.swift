@@ -199,7 +199,7 @@ extension LineBuffer {
 
     /// A double as a JSON number, or as a string when it has no JSON form (infinity, NaN).
     mutating func appendJSON(_ number: Double, policy: TextPolicy) {
-        if number.isFinite { append(utf8: number.description) } else { appendJSONString(number.description, policy: policy) }
+        if number.isFinite { append(describing: number) } else { appendJSONString(number.description, policy: policy) }
     }
 
     private mutating func appendJSON(convertible: any CustomStringConvertible & Sendable, policy: TextPolicy) {
