@@ -106,7 +106,15 @@ extension ServiceContext {
     /// active span (a request's server span holds the request's).
     public var spyglass: SpyglassContext? {
         get { self[SpyglassContextKey.self] ?? activeSpan?.spyglass }
-        set { self[SpyglassContextKey.self] = newValue }
+        set {
+            // Setting through the subscript costs a runtime metadata lookup (it is not inlinable): removing what is
+            // not there is skipped.
+            guard let newValue else {
+                if self[SpyglassContextKey.self] != nil { self[SpyglassContextKey.self] = nil }
+                return
+            }
+            self[SpyglassContextKey.self] = newValue
+        }
     }
 }
 

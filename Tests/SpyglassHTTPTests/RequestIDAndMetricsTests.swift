@@ -49,3 +49,14 @@ import Testing
         #expect(RequestID.accepting(id) == id)
     }
 }
+
+@Suite struct StatusLabelTests {
+    @Test func everyCodeIsItsDecimalOrItsClass() {
+        let codes = HTTPInstrumentationConfiguration()
+        let classes = HTTPInstrumentationConfiguration(groupsStatusCodes: true)
+        for code in [0, 1, 99, 600, 999, 1_000, -5] + Array(100...599) {
+            #expect(codes.statusLabel(code) == "\(code)")
+            #expect(classes.statusLabel(code) == "\(code / 100)xx")
+        }
+    }
+}
