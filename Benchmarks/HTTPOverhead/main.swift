@@ -28,7 +28,7 @@ import Glibc
 //   untraced     Spyglass middleware without spans: ids, metrics, access log
 //   full         Spyglass middleware: ids, metrics, access log, a span per request (100% sampling) kept in process by
 //                SpyglassTracer, the tracer `Spyglass.bootstrap` installs; log lines carry its trace ids
-//   full-otel    the same with swift-otel's tracer (no exporter), as when spans are exported
+//   full-otel    the same with swift-otel's tracer (no exporter) installed instead of SpyglassTracer
 //   otel         Hummingbird's TracingMiddleware alone with swift-otel's tracer: what its span per request costs
 //   export-up    Spyglass full exporting its spans and log lines through `OTLPExport`, as `Spyglass.bootstrap` sets it up, over
 //                OTLP/HTTP protobuf to the collector at $OTLP_ENDPOINT (the script runs oteltap there, on wrk's CPU)
