@@ -70,7 +70,7 @@ import FoundationNetworking
         #expect(failed.contains(" spyglass.jobs job_completed "), "\(failed)")
         #expect(failed.contains("error.message=\"the source server answered 503\"") && failed.contains("status=failed") && failed.contains("job_id=\(ids[1])"))
         #expect(failed.hasPrefix(String((failedStart["timestamp"] as? String ?? "").prefix(10)) + " "), "\(failed)")
-        #expect(failed.range(of: "request_id=[0-9a-f]+ trace_id=\(trace) span_id=[0-9a-f]+$", options: .regularExpression) != nil, "\(failed)")
+        #expect(failed.range(of: "request_id=[0-9a-v]+ trace_id=\(trace) span_id=[0-9a-f]+$", options: .regularExpression) != nil, "\(failed)")
         #expect(!failed.contains("service=") && !failed.contains("\u{1B}["), "constant fields and colour are left out")
     }
 
