@@ -1,3 +1,4 @@
+import SpyglassTestSupport
 import Testing
 
 @testable import SpyglassLogging

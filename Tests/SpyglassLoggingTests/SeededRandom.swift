@@ -1,17 +1,7 @@
-/// SplitMix64: a seeded generator, so property tests draw many random inputs yet run the same way every time.
-struct SeededRandom: RandomNumberGenerator {
-    private var state: UInt64
+import SpyglassTestSupport
 
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// Random text for property tests.
+extension SeededRandom {
     /// Text from every corner of Unicode: control characters, quotes, backslashes, JSON punctuation,
     /// separators that break JavaScript, combining marks and astral-plane emoji.
     mutating func anyText(maxLength: Int = 40) -> String {

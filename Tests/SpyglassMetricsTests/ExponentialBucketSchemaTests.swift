@@ -1,4 +1,5 @@
 import SpyglassMetrics
+import SpyglassTestSupport
 import Testing
 
 @Suite struct ExponentialBucketSchemaTests {
@@ -15,7 +16,7 @@ import Testing
     @Test(arguments: ExponentialBucketSchema.range)
     func everyValueFallsBetweenItsBucketsBounds(schema: Int) throws {
         let buckets = try #require(ExponentialBucketSchema(schema))
-        var random = SplitMix(state: UInt64(schema + 100))
+        var random = SeededRandom(seed: UInt64(schema + 100))
         var values = (0..<20_000).map { _ in Double(sign: .plus, exponent: Int.random(in: -1_020...1_020, using: &random), significand: Double.random(in: 1..<2, using: &random)) }
         values += (-1_020...1_023).map { Double(sign: .plus, exponent: $0, significand: 1) }  // every power of two
         values += [1, 0.5, 2, 3, 1e-9, 1e-6, 0.000_25, 0.25, 100, 1e9, .leastNormalMagnitude * 4, .greatestFiniteMagnitude]
@@ -49,15 +50,3 @@ import Testing
     }
 }
 
-/// A seeded generator, so the random values are the same every run.
-private struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
