@@ -54,13 +54,11 @@ public struct ExponentialBucketSchema: Sendable, Hashable {
                 let middle = (low + high) / 2
                 if upperBoundsOfOneOctave[middle] < fraction { low = middle + 1 } else { high = middle }
             }
-            return low + (exponent - 1) * upperBoundsOfOneOctave.count
+            return low + ((exponent - 1) << schema)
         }
-        var index = fraction == 0.5 ? exponent - 1 : exponent
+        let octave = fraction == 0.5 ? exponent - 1 : exponent
         // Schemas 0 and below merge 2^-schema octaves into a bucket: round the octave index up to that.
-        let shift = -schema
-        index = (index + (1 << shift) - 1) >> shift
-        return index
+        return (octave + (1 << -schema) - 1) >> -schema
     }
 
     /// The upper bound of bucket `index`: `factor^index`, from the same octave bounds ``index(of:)`` compares with,
@@ -68,10 +66,9 @@ public struct ExponentialBucketSchema: Sendable, Hashable {
     /// zero threshold).
     public func upperBound(of index: Int) -> Double {
         guard schema > 0 else { return Double(sign: .plus, exponent: index << -schema, significand: 1) }
-        let perOctave = upperBoundsOfOneOctave.count
-        // Floor division: the octave below the bound, then the bucket within the octave.
-        let octave = index >= 0 ? index / perOctave : -((-index + perOctave - 1) / perOctave)
-        let within = index - octave * perOctave
+        // The octave below the bound (an arithmetic shift floors), then the bucket within the octave.
+        let octave = index >> schema
+        let within = index & ((1 << schema) - 1)
         return Double(sign: .plus, exponent: octave + 1, significand: upperBoundsOfOneOctave[within])
     }
 }
