@@ -6,8 +6,9 @@ import Synchronization
 ///
 /// An observation is a binary search over the bounds, one atomic add to its bucket and a compare-and-swap on
 /// the sum; buckets are stored per bucket and made cumulative when rendered, so `_count` always equals the
-/// `+Inf` bucket. When the registry has an ``ExemplarSource`` and a sampled span is active, the observation
-/// becomes its bucket's exemplar.
+/// `+Inf` bucket. With native histograms on (``MetricsConfiguration/nativeHistograms``) it is also one atomic add
+/// to its exponential bucket (``NativeBucketCounts``). When the registry has an ``ExemplarSource`` and a sampled
+/// span is active, the observation becomes its bucket's exemplar.
 public final class HistogramSeries: MetricSeries {
     /// The label values this series stands for.
     public let labels: SeriesLabels
@@ -18,6 +19,7 @@ public final class HistogramSeries: MetricSeries {
     private let sum = Atomic<UInt64>(0.0.bitPattern)
     private let exemplars: Locked<[Exemplar?]>
     private let mirrored: (any RecorderHandler)?
+    private let native: NativeBucketCounts?
 
     init(labels: SeriesLabels, context: SeriesContext) {
         self.labels = labels
@@ -27,6 +29,7 @@ public final class HistogramSeries: MetricSeries {
         counts = .allocate(capacity: bucketCount)
         for index in 0..<bucketCount { (counts + index).initialize(to: Atomic(0)) }
         exemplars = Locked(context.exemplars == nil ? [] : Array(repeating: nil, count: bucketCount))
+        native = context.native.map { NativeBucketCounts(schema: $0.schema) }
     }
 
     deinit {
@@ -43,6 +46,11 @@ public final class HistogramSeries: MetricSeries {
         let bucket = bucketIndex(of: value)
         counts[bucket].wrappingAdd(1, ordering: .relaxed)
         sum.add(value)
+        if let native, !native.record(value) {
+            context.problems.warnOnce(
+                metric: context.metric, problem: "native_range", message: "metric_value_beyond_native_buckets",
+                metadata: ["value": "\(value)", "counted_in_bucket_up_to": "\(NativeBucketCounts.largestMagnitude)"])
+        }
         mirrored?.record(value)
         if let source = context.exemplars, let span = source.currentSpan() {
             let sample = Exemplar(span: span, value: value)
@@ -75,6 +83,9 @@ public final class HistogramSeries: MetricSeries {
 
     /// The sum of all observations.
     public var sumOfObservations: Double { sum.double }
+
+    /// The native buckets at the schema they are counted at, or `nil` when native histograms are off.
+    public var nativeHistogram: NativeHistogram? { native?.histogram }
 
     /// The bucket counts made cumulative, the last one `+Inf`'s.
     var cumulativeCounts: [Double] {

@@ -72,6 +72,14 @@ public final class MetricRegistry: Sendable {
         logger: Logger = Logger(label: "spyglass.metrics"),
         mirror: (any MetricsFactory)? = nil
     ) {
+        var configuration = configuration
+        if let native = configuration.nativeHistograms, native.usable != native {
+            logger.warning("native_histograms_adjusted", metadata: [
+                "schema": "\(native.schema) → \(native.usable.schema)", "max_bucket_count": "\(native.maxBucketCount) → \(native.usable.maxBucketCount)",
+                "allowed": "a schema from -4 to 8 and at least one bucket",
+            ])
+            configuration.nativeHistograms = native.usable
+        }
         self.configuration = configuration
         self.exemplars = exemplars
         self.mirror = mirror
@@ -196,6 +204,7 @@ public final class MetricRegistry: Sendable {
             metric: descriptor.exposedName,
             exemplars: exemplars,
             bucketBounds: descriptor.buckets,
+            native: descriptor.type == .histogram ? configuration.nativeHistograms : nil,
             problems: problems,
             mirror: mirror.map { MetricsMirror(factory: $0, name: descriptor.familyName, labelNames: descriptor.labelNames) }
         )

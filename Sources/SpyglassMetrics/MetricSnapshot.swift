@@ -9,16 +9,23 @@ public struct MetricSnapshot: Sendable, Equatable {
     public let buckets: [(upperBound: Double, count: Double)]
     /// A histogram's sum of observations; 0 otherwise.
     public let sum: Double
+    /// A histogram's native buckets at the schema they are counted at; `nil` when native histograms are off,
+    /// and for other metrics.
+    public let native: NativeHistogram?
 
-    public init(labels: [String: String], value: Double, buckets: [(upperBound: Double, count: Double)] = [], sum: Double = 0) {
+    public init(
+        labels: [String: String], value: Double, buckets: [(upperBound: Double, count: Double)] = [], sum: Double = 0,
+        native: NativeHistogram? = nil
+    ) {
         self.labels = labels
         self.value = value
         self.buckets = buckets
         self.sum = sum
+        self.native = native
     }
 
     public static func == (lhs: MetricSnapshot, rhs: MetricSnapshot) -> Bool {
-        lhs.labels == rhs.labels && lhs.value == rhs.value && lhs.sum == rhs.sum
+        lhs.labels == rhs.labels && lhs.value == rhs.value && lhs.sum == rhs.sum && lhs.native == rhs.native
             && lhs.buckets.elementsEqual(rhs.buckets) { $0.upperBound == $1.upperBound && $0.count == $1.count }
     }
 }
@@ -43,7 +50,8 @@ extension MetricRegistry {
                     labels: Self.labels(names, series.labels),
                     value: counts.last ?? 0,
                     buckets: zip(bounds, counts).map { (upperBound: $0, count: $1) },
-                    sum: series.sumOfObservations
+                    sum: series.sumOfObservations,
+                    native: series.nativeHistogram
                 )
             }
         case .observed, nil:

@@ -8,11 +8,16 @@ public struct MetricsConfiguration: Sendable, Hashable {
     /// Most label sets one metric may hold; further ones are counted into a single overflow series.
     /// Default 2000. Environment: `SPYGLASS_METRICS_SERIES_LIMIT`. A metric can declare its own limit.
     public var seriesLimit: Int
+    /// Native (sparse, exponential) buckets kept by every histogram beside its classic ones, or `nil` for classic
+    /// buckets only. Default on, at ``NativeHistogramConfiguration``'s defaults. Environment:
+    /// `SPYGLASS_METRICS_NATIVE_HISTOGRAMS=on|off`.
+    public var nativeHistograms: NativeHistogramConfiguration?
 
     /// Creates a metrics configuration; every parameter has the documented default.
-    public init(namespace: String? = nil, seriesLimit: Int = 2000) {
+    public init(namespace: String? = nil, seriesLimit: Int = 2000, nativeHistograms: NativeHistogramConfiguration? = NativeHistogramConfiguration()) {
         self.namespace = namespace
         self.seriesLimit = seriesLimit
+        self.nativeHistograms = nativeHistograms
     }
 
     /// Whether `name` is a valid Prometheus metric name: `[a-zA-Z_:][a-zA-Z0-9_:]*`.

@@ -1,5 +1,5 @@
 /// What every series of one metric shares: its name for problem reports, its exemplar source and, for
-/// histograms, its bucket bounds.
+/// histograms, its bucket bounds and native buckets' configuration.
 final class SeriesContext: Sendable {
     /// The metric's exposed name.
     let metric: String
@@ -11,12 +11,22 @@ final class SeriesContext: Sendable {
     let problems: ProblemReporter
     /// Where each series also records; `nil` for most registries.
     let mirror: MetricsMirror?
+    /// A histogram's native buckets; `nil` when they are off, and for other metrics.
+    let native: NativeHistogramConfiguration?
 
-    init(metric: String, exemplars: ExemplarSource?, bucketBounds: [Double] = [], problems: ProblemReporter, mirror: MetricsMirror? = nil) {
+    init(
+        metric: String,
+        exemplars: ExemplarSource?,
+        bucketBounds: [Double] = [],
+        native: NativeHistogramConfiguration? = nil,
+        problems: ProblemReporter,
+        mirror: MetricsMirror? = nil
+    ) {
         self.metric = metric
         self.exemplars = exemplars
         self.bucketBounds = bucketBounds
         bucketLabels = (bucketBounds + [.infinity]).map(\.bucketLabel)
+        self.native = native
         self.problems = problems
         self.mirror = mirror
     }
