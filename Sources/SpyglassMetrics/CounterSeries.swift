@@ -1,6 +1,6 @@
 import CoreMetrics
 import Synchronization
-@_spi(Locking) import SpyglassCore
+@_spi(Locking) @_spi(Protobuf) import SpyglassCore
 
 /// One series of a counter: a value that only goes up.
 ///
@@ -68,5 +68,15 @@ public final class CounterSeries: MetricSeries {
     func write(to writer: inout ExpositionWriter, name: String) {
         let kept = context.exemplars == nil ? nil : exemplar.withLock { $0 }
         writer.sample(name: name, suffix: "_total", labels: labels.rendered, value: value, exemplar: kept)
+    }
+
+    func encode(to writer: inout ProtobufWriter, labelNames: [String]) {
+        let kept = context.exemplars == nil ? nil : exemplar.withLock { $0 }
+        writer.metric(labels: labelNames, values: labels.values) { metric in
+            metric.message(3) { counter in
+                counter.double(1, value)
+                if let kept { counter.exemplar(2, kept) }
+            }
+        }
     }
 }

@@ -1,5 +1,5 @@
 import Logging
-@_spi(Locking) import SpyglassCore
+@_spi(Locking) @_spi(Protobuf) import SpyglassCore
 
 /// The series of one metric: lock-free lookup by label values, the cardinality guard, and exposition in a
 /// stable order.
@@ -151,5 +151,13 @@ final class FamilyCore<Series: MetricSeries>: Sendable {
         guard !series.isEmpty else { return }
         writer.header(name: descriptor.familyName, type: descriptor.type, help: descriptor.help, unit: descriptor.unit)
         for one in series { one.write(to: &writer, name: descriptor.familyName) }
+    }
+
+    func encode(to writer: inout ProtobufWriter) {
+        let series = seriesInOrder
+        guard !series.isEmpty else { return }
+        writer.metricFamily(descriptor) { family in
+            for one in series { one.encode(to: &family, labelNames: labelNames) }
+        }
     }
 }

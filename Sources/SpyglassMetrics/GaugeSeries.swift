@@ -1,3 +1,4 @@
+@_spi(Protobuf) import SpyglassCore
 import CoreMetrics
 import Synchronization
 
@@ -39,5 +40,11 @@ public final class GaugeSeries: MetricSeries {
 
     func write(to writer: inout ExpositionWriter, name: String) {
         writer.sample(name: name, labels: labels.rendered, value: value)
+    }
+
+    func encode(to writer: inout ProtobufWriter, labelNames: [String]) {
+        writer.metric(labels: labelNames, values: labels.values) { metric in
+            metric.message(2) { $0.double(1, value) }
+        }
     }
 }

@@ -1,6 +1,6 @@
 import CoreMetrics
 import Synchronization
-@_spi(Locking) import SpyglassCore
+@_spi(Locking) @_spi(Protobuf) import SpyglassCore
 
 /// One series of a histogram: observations counted into buckets, with their sum.
 ///
@@ -112,5 +112,42 @@ public final class HistogramSeries: MetricSeries {
         }
         writer.sample(name: name, suffix: "_count", labels: labels.rendered, value: Double(cumulative))
         writer.sample(name: name, suffix: "_sum", labels: labels.rendered, value: sum.double)
+    }
+
+    /// The classic buckets (without `+Inf`, which `sample_count` stands for) and, when on, the native ones at the
+    /// configured schema, reduced until they fit the bucket limit. The native buckets are read first: each
+    /// observation reaches its classic bucket before its native one, so the classic counts read after them hold
+    /// at least as many, and `sample_count` is the native buckets' own total, consistent with them.
+    func encode(to writer: inout ProtobufWriter, labelNames: [String]) {
+        let nativeReading = context.native.flatMap { configuration in
+            native.map { $0.histogram.reduced(toSchema: configuration.schema).limited(toBuckets: configuration.maxBucketCount) }
+        }
+        let kept = context.exemplars == nil ? [] : exemplars.withLock { $0 }
+        let bounds = context.bucketBounds
+        var cumulative: UInt64 = 0
+        let cumulativeCounts = (0..<bucketCount).map { index in
+            cumulative += counts[index].load(ordering: .relaxed)
+            return cumulative
+        }
+        writer.metric(labels: labelNames, values: labels.values) { metric in
+            metric.message(7) { histogram in
+                histogram.unsigned(1, nativeReading?.count ?? cumulative)
+                histogram.double(2, sum.double)
+                for index in bounds.indices {
+                    histogram.message(3) { bucket in
+                        bucket.unsigned(1, cumulativeCounts[index])
+                        bucket.double(2, bounds[index])
+                        if !kept.isEmpty, let exemplar = kept[index] { bucket.exemplar(3, exemplar) }
+                    }
+                }
+                if let nativeReading {
+                    histogram.signed(5, Int64(nativeReading.schema))
+                    histogram.double(6, nativeReading.zeroThreshold)
+                    histogram.unsigned(7, nativeReading.zeroCount)
+                    histogram.nativeBuckets(nativeReading.negative, spanField: 9, deltaField: 10)
+                    histogram.nativeBuckets(nativeReading.positive, spanField: 12, deltaField: 13)
+                }
+            }
+        }
     }
 }

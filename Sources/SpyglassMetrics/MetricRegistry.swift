@@ -1,5 +1,5 @@
 public import CoreMetrics
-@_spi(Locking) import SpyglassCore
+@_spi(Locking) @_spi(Protobuf) import SpyglassCore
 public import Logging
 import Synchronization
 
@@ -47,6 +47,15 @@ public final class MetricRegistry: Sendable {
             case .gauge(let family): family.core.write(to: &writer)
             case .histogram(let family): family.core.write(to: &writer)
             case .observed(let family): family.write(to: &writer)
+            }
+        }
+
+        func encode(to writer: inout ProtobufWriter) {
+            switch self {
+            case .counter(let family): family.core.encode(to: &writer)
+            case .gauge(let family): family.core.encode(to: &writer)
+            case .histogram(let family): family.core.encode(to: &writer)
+            case .observed(let family): family.encode(to: &writer)
             }
         }
     }
@@ -267,6 +276,12 @@ public final class MetricRegistry: Sendable {
     /// the same bytes.
     public func render(_ format: ExpositionFormat = .prometheusText) -> [UInt8] {
         let families = entries.withLock { $0 }
+        if format == .prometheusProtobuf {
+            var writer = ProtobufWriter(capacity: lastRenderSize.load(ordering: .relaxed) + 1024)
+            for entry in families { entry.family.encode(to: &writer) }
+            lastRenderSize.store(writer.bytes.count, ordering: .relaxed)
+            return writer.bytes
+        }
         var writer = ExpositionWriter(format: format, capacity: lastRenderSize.load(ordering: .relaxed) + 1024)
         for entry in families { entry.family.write(to: &writer) }
         let bytes = writer.finish()

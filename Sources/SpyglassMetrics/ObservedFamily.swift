@@ -1,4 +1,4 @@
-@_spi(Locking) import SpyglassCore
+@_spi(Locking) @_spi(Protobuf) import SpyglassCore
 
 /// A counter or gauge whose values are read when the registry is rendered, from closures: process metrics,
 /// `app_info`, counts kept elsewhere (lines dropped by log sampling).
@@ -15,10 +15,28 @@ final class ObservedFamily: Sendable {
         observations.withLock { $0.append(observation) }
     }
 
-    func write(to writer: inout ExpositionWriter) {
-        let samples = observations.withLock { $0 }.flatMap { $0() }
+    /// The samples now, in exposition order.
+    private var samples: [(labels: SeriesLabels, value: Double)] {
+        observations.withLock { $0 }.flatMap { $0() }
             .map { (labels: SeriesLabels(names: descriptor.labelNames, values: $0.labels), value: $0.value) }
             .sorted { $0.labels.rendered.lexicographicallyPrecedes($1.labels.rendered) }
+    }
+
+    func encode(to writer: inout ProtobufWriter) {
+        let samples = samples
+        guard !samples.isEmpty else { return }
+        let isCounter = descriptor.type == .counter
+        writer.metricFamily(descriptor) { family in
+            for sample in samples {
+                family.metric(labels: descriptor.labelNames, values: sample.labels.values) { metric in
+                    metric.message(isCounter ? 3 : 2) { $0.double(1, sample.value) }
+                }
+            }
+        }
+    }
+
+    func write(to writer: inout ExpositionWriter) {
+        let samples = samples
         guard !samples.isEmpty else { return }
         let name = descriptor.familyName
         writer.header(name: name, type: descriptor.type, help: descriptor.help, unit: descriptor.unit)

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import SpyglassCore
+@_spi(Protobuf) import SpyglassCore
 import SpyglassLogging
 import SpyglassTracing
 import Tracing

@@ -1,3 +1,4 @@
+@_spi(Protobuf) import SpyglassCore
 import Logging
 import SpyglassLogging
 import SpyglassTracing

@@ -25,6 +25,11 @@ let prometheusDurationHistogram = prometheusRegistry.makeDurationHistogram(
     buckets: HistogramBuckets.seconds.map { .nanoseconds(Int64($0 * 1e9)) }
 )
 
+/// The same histogram with classic buckets only (native buckets off).
+let classicOnlyHistogram = MetricRegistry(configuration: MetricsConfiguration(nativeHistograms: nil))
+    .histogram("http_request_duration_seconds", help: "Latency.", unit: "seconds", labels: httpLabels)
+    .labels("GET", "/v1/jobs/{id}", "200")
+
 /// Spans of 1 ms to 3 s, cycling, so observations land in different buckets.
 let observedSeconds: [Double] = (0..<64).reduce(into: [0.001]) { seconds, _ in seconds.append(seconds[seconds.count - 1] * 1.13) }
 let observedDurations: [Duration] = observedSeconds.map { .nanoseconds(Int64($0 * 1e9)) }
@@ -110,6 +115,9 @@ let benchmarks: @Sendable () -> Void = {
 
     Benchmark("histogram observe: Spyglass") { benchmark in
         for index in benchmark.scaledIterations { spyglassHistogram.observe(observedSeconds[index & 63]) }
+    }
+    Benchmark("histogram observe, native buckets off: Spyglass") { benchmark in
+        for index in benchmark.scaledIterations { classicOnlyHistogram.observe(observedSeconds[index & 63]) }
     }
     Benchmark("histogram observe: Spyglass, Duration") { benchmark in
         for index in benchmark.scaledIterations { spyglassHistogram.observe(observedDurations[index & 63]) }
