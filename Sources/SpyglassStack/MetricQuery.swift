@@ -37,6 +37,17 @@ struct MetricQuery: Sendable {
         return "(\(bad) or \(all) * 0)"
     }
 
+    /// The `q` quantile of `metric` over `window`, by `labels`, from whichever histogram Prometheus keeps: the
+    /// native one (scraped over protobuf by a Prometheus with native histograms on, which then stores no classic
+    /// series in 2.42) or else the classic `_bucket` series. `or` takes the native answer where there is one, so the
+    /// same query serves both servers.
+    func quantile(_ q: Double, _ metric: HistogramDefinition, by labels: String, window: String, _ matchers: String...) -> String {
+        let selector = matchers.joined(separator: ",")
+        let native = "histogram_quantile(\(Self.number(q)), sum by (\(labels)) (rate(\(select(metric, selector))[\(window)])))"
+        let classic = "histogram_quantile(\(Self.number(q)), sum by (\(labels), le) (rate(\(select(metric, suffix: "_bucket", selector))[\(window)])))"
+        return "\(native) or \(classic)"
+    }
+
     /// A PromQL string literal.
     static func quoted(_ text: String) -> String {
         "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""

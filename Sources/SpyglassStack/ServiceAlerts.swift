@@ -62,12 +62,12 @@ public struct ServiceAlerts: Sendable {
             ),
             Alert(
                 name: "HighLatency", severity: "warning",
-                query: "histogram_quantile(0.95, sum by (job, le) (rate(\(query.select(duration, suffix: "_bucket"))[5m])))",
+                query: query.quantile(0.95, duration, by: "job", window: "5m"),
                 when: "> \(n(limits.latencyP95Seconds))",
                 duration: "5m",
                 summary: "{{ $labels.job }}'s p95 latency is above \(n(limits.latencyP95Seconds)) s",
                 description: "95% of {{ $labels.job }}'s requests took up to {{ $value | humanizeDuration }} over the last 5 minutes.",
-                firstSteps: ["The slowest endpoints: `histogram_quantile(0.95, sum by (endpoint, le) (rate(\(query.name(duration))_bucket[5m])))`.", "Exemplars on the latency panel link to slow traces.", "Database and LLM latency: `db_query_duration_seconds`, `llm_request_duration_seconds`."]
+                firstSteps: ["The slowest endpoints: `histogram_quantile(0.95, sum by (endpoint) (rate(\(query.name(duration))[5m])))` (native histograms), or `histogram_quantile(0.95, sum by (endpoint, le) (rate(\(query.name(duration))_bucket[5m])))` (classic).", "Exemplars on the latency panel link to slow traces.", "Database and LLM latency: `db_query_duration_seconds`, `llm_request_duration_seconds`."]
             ),
             Alert(
                 name: "ServiceDown", severity: "critical",
@@ -116,7 +116,7 @@ public struct ServiceAlerts: Sendable {
             ),
             Alert(
                 name: "HighLLMLatency", severity: "warning",
-                query: "histogram_quantile(0.95, sum by (job, provider, model, le) (rate(\(query.select(StandardMetrics.llmRequestDuration, suffix: "_bucket"))[5m])))",
+                query: query.quantile(0.95, StandardMetrics.llmRequestDuration, by: "job, provider, model", window: "5m"),
                 when: "> \(n(limits.llmLatencyP95Seconds))",
                 duration: "5m",
                 summary: "{{ $labels.model }} of {{ $labels.provider }} takes more than \(n(limits.llmLatencyP95Seconds)) s at p95",

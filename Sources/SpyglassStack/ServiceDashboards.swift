@@ -11,7 +11,7 @@ public struct ServiceDashboards: Sendable {
         let rate = "$__rate_interval"
         func quantiles(_ metric: HistogramDefinition, by labels: String, legend: String) -> [(String, String)] {
             [0.5, 0.95, 0.99].map { quantile in
-                ("histogram_quantile(\(quantile), sum by (\(labels), le) (rate(\(q.select(metric, suffix: "_bucket"))[\(rate)])))", "p\(Int(quantile * 100)) \(legend)")
+                (q.quantile(quantile, metric, by: labels, window: rate), "p\(Int(quantile * 100)) \(legend)")
             }
         }
         func failures(_ metric: CounterDefinition, _ failed: String, by labels: String) -> String {
@@ -37,7 +37,7 @@ public struct ServiceDashboards: Sendable {
         overview.add(Spec(title: "Latency by endpoint", description: "p50, p95 and p99 of request duration.", kind: .timeseries, unit: "s", width: 12,
                           queries: quantiles(duration, by: "endpoint", legend: "{{endpoint}}")))
         overview.add(Spec(title: "Slowest endpoints", description: "The five endpoints with the highest p95 now.", kind: .table, unit: "s", width: 12,
-                          queries: [("topk(5, histogram_quantile(0.95, sum by (endpoint, le) (rate(\(q.select(duration, suffix: "_bucket"))[\(rate)]))))", "{{endpoint}}")]))
+                          queries: [("topk(5, \(q.quantile(0.95, duration, by: "endpoint", window: rate)))", "{{endpoint}}")]))
         overview.add(Spec(title: "CPU", description: "CPU seconds per second, per instance.", kind: .timeseries, unit: "percentunit", width: 8,
                           queries: [("rate(\(q.select(StandardMetrics.processCPUSeconds))[\(rate)])", "{{instance}}")]))
         overview.add(Spec(title: "Memory", description: "Resident memory per instance.", kind: .timeseries, unit: "bytes", width: 8,
@@ -78,17 +78,17 @@ public struct ServiceDashboards: Sendable {
         work.add(Spec(title: "Tool calls", description: "Per second, by tool and outcome.", kind: .timeseries, unit: "ops", width: 12,
                       queries: [("sum by (tool, status) (rate(\(q.select(tools))[\(rate)]))", "{{tool}} {{status}}")]))
         work.add(Spec(title: "Tool duration", description: "p95 by tool.", kind: .timeseries, unit: "s", width: 12,
-                      queries: [("histogram_quantile(0.95, sum by (tool, le) (rate(\(q.select(StandardMetrics.toolExecutionDuration, suffix: "_bucket"))[\(rate)])))", "{{tool}}")]))
+                      queries: [(q.quantile(0.95, StandardMetrics.toolExecutionDuration, by: "tool", window: rate), "{{tool}}")]))
         work.add(Spec(title: "Jobs", description: "Finished per second, by type and status.", kind: .timeseries, unit: "ops", width: 12,
                       queries: [("sum by (job_type, status) (rate(\(q.select(jobs))[\(rate)]))", "{{job_type}} {{status}}")]))
         work.add(Spec(title: "Active jobs", description: "Running now.", kind: .timeseries, unit: "short", width: 8,
                       queries: [("sum by (job_type) (\(q.select(StandardMetrics.activeJobs)))", "{{job_type}}")]))
         work.add(Spec(title: "Job duration", description: "p95 by type and status.", kind: .timeseries, unit: "s", width: 16,
-                      queries: [("histogram_quantile(0.95, sum by (job_type, status, le) (rate(\(q.select(StandardMetrics.jobDuration, suffix: "_bucket"))[\(rate)])))", "{{job_type}} {{status}}")]))
+                      queries: [(q.quantile(0.95, StandardMetrics.jobDuration, by: "job_type, status", window: rate), "{{job_type}} {{status}}")]))
         work.add(Spec(title: "External API calls", description: "Per second, by provider, operation and outcome.", kind: .timeseries, unit: "ops", width: 12,
                       queries: [("sum by (provider, operation, status) (rate(\(q.select(external))[\(rate)]))", "{{provider}} {{operation}} {{status}}")]))
         work.add(Spec(title: "External API latency", description: "p95 by provider and operation.", kind: .timeseries, unit: "s", width: 12,
-                      queries: [("histogram_quantile(0.95, sum by (provider, operation, le) (rate(\(q.select(StandardMetrics.externalAPIDuration, suffix: "_bucket"))[\(rate)])))", "{{provider}} {{operation}}")]))
+                      queries: [(q.quantile(0.95, StandardMetrics.externalAPIDuration, by: "provider, operation", window: rate), "{{provider}} {{operation}}")]))
 
         let hits = StandardMetrics.cacheHits
         let misses = StandardMetrics.cacheMisses

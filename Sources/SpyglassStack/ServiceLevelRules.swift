@@ -84,9 +84,9 @@ public struct ServiceLevelRules: Sendable {
                 description: "SLO \(slo.name) (\(objective) over \(period)): at this rate 10% of the budget goes within a day or within 3 days."
             ))
             alerts.append(alert(
-                "SLIMissing", "absent(\(query.select(sliMetric(slo), suffix: sliSuffix(slo), endpoint)))", for: "10m", severity: "warning",
+                "SLIMissing", sliAbsent(slo, endpoint: endpoint, query: query), for: "10m", severity: "warning",
                 summary: "SLO \(slo.name) of \(specification.service) has no data",
-                description: "\(query.name(sliMetric(slo)))\(sliSuffix(slo)) has had no series for \(specification.service)\(slo.endpoint.map { " \($0)" } ?? "") for 10 minutes, so the SLO cannot be judged."
+                description: "\(query.name(sliMetric(slo))) has had no series for \(specification.service)\(slo.endpoint.map { " \($0)" } ?? "") for 10 minutes, so the SLO cannot be judged."
             ))
         }
         if !alerts.isEmpty { groups.append(.init(name: "slo-alerts", interval: nil, rules: alerts)) }
@@ -141,10 +141,15 @@ public struct ServiceLevelRules: Sendable {
         }
     }
 
-    private func sliSuffix(_ slo: ServiceLevelObjective) -> String {
+    /// Whether the SLI's metric has no series: a latency SLI's histogram is present as native series or as
+    /// classic `_count` ones, whichever the Prometheus keeps.
+    private func sliAbsent(_ slo: ServiceLevelObjective, endpoint: String, query: MetricQuery) -> String {
         switch slo.indicator {
-        case .availability: ""
-        case .latency: "_count"
+        case .availability:
+            return "absent(\(query.select(StandardMetrics.httpRequests, endpoint)))"
+        case .latency:
+            let duration = StandardMetrics.httpRequestDuration
+            return "absent(\(query.select(duration, suffix: "_count", endpoint))) and absent(\(query.select(duration, endpoint)))"
         }
     }
 
@@ -155,9 +160,13 @@ public struct ServiceLevelRules: Sendable {
             let requests = StandardMetrics.httpRequests
             return "\(query.failures(requests, "status=~\"5..\"", by: "job", window: window, endpoint)) / sum by (job) (rate(\(query.select(requests, endpoint))[\(window)]))"
         case .latency(let threshold):
+            // The native histogram's share at or under the threshold where Prometheus keeps one, else the classic
+            // bucket whose bound the threshold is.
             let duration = StandardMetrics.httpRequestDuration
+            let native = "1 - histogram_fraction(0, \(MetricQuery.number(threshold)), sum by (job) (rate(\(query.select(duration, endpoint))[\(window)])))"
             let bucket = query.select(duration, suffix: "_bucket", endpoint, "le=\(MetricQuery.quoted(HistogramBuckets.label(for: threshold)))")
-            return "1 - sum by (job) (rate(\(bucket)[\(window)])) / sum by (job) (rate(\(query.select(duration, suffix: "_count", endpoint))[\(window)]))"
+            let classic = "1 - sum by (job) (rate(\(bucket)[\(window)])) / sum by (job) (rate(\(query.select(duration, suffix: "_count", endpoint))[\(window)]))"
+            return "(\(native)) or (\(classic))"
         }
     }
 }

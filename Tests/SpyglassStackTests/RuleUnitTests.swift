@@ -392,7 +392,7 @@ import Testing
                       - exp_labels: {severity: warning, service: agent-hub, slo: jobs_latency, job: agent-hub, endpoint: /v1/jobs}
                         exp_annotations:
                           summary: SLO jobs_latency of agent-hub has no data
-                          description: skillmeat_http_request_duration_seconds_count has had no series for agent-hub /v1/jobs for 10 minutes, so the SLO cannot be judged.
+                          description: skillmeat_http_request_duration_seconds has had no series for agent-hub /v1/jobs for 10 minutes, so the SLO cannot be judged.
                           runbook_url: runbooks.md#slimissing
             """#
         expectSuccess(try await promtoolTest(tests))
