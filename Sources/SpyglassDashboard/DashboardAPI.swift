@@ -14,8 +14,8 @@ extension Dashboard {
     package struct Chart: Encodable {
         struct Series: Encodable {
             let name: String
-            /// `[time, value]` pairs.
-            let points: [[Double]]
+            /// `[time, value]` pairs; the value is `null` for an interval without one.
+            let points: [[Double?]]
         }
 
         let name: String
@@ -34,7 +34,7 @@ extension Dashboard {
         let since = DefaultTracerClock.now.nanosecondsSinceEpoch &- UInt64(minutes) * 60_000_000_000
         let charts = names.map { name in
             Chart(name: name, series: metrics.series(chart: name, sinceNanoseconds: since).map { series in
-                Chart.Series(name: series.series, points: series.points.map { [Self.milliseconds($0.timestampNanoseconds), $0.value] })
+                Chart.Series(name: series.series, points: series.points.map { [Self.milliseconds($0.timestampNanoseconds), $0.value.isNaN ? nil : $0.value] })
             })
         }
         return ChartsBody(

@@ -2,8 +2,12 @@ import SpyglassMetrics
 import SpyglassTracing
 
 /// The charts the dashboard draws over time, each computed from two consecutive snapshots of the registry: rates
-/// from counter increases, latency quantiles from histogram bucket increases (as PromQL's `histogram_quantile`
-/// interpolates), per endpoint and for the whole service (`all`).
+/// from counter increases, latency quantiles from the increases of the native (exponential) buckets, within
+/// 2.2% of the exact quantile at the default schema (or of the classic buckets, interpolated as PromQL's
+/// `histogram_quantile` does, when native histograms are off), per endpoint and for the whole service (`all`).
+///
+/// An interval in which an endpoint had no requests has no error ratio and no latency: its value is NaN, which
+/// the API sends as `null` and the charts draw as a gap, not as 0.
 enum DashboardCharts {
     static let requestRate = "http_requests_per_second"
     static let errorRatio = "http_error_ratio"
@@ -48,21 +52,11 @@ enum DashboardCharts {
         }
         for (endpoint, count) in total {
             values[MetricSeriesKey(chart: requestRate, series: endpoint)] = count / seconds
-            values[MetricSeriesKey(chart: errorRatio, series: endpoint)] = count > 0 ? (failed[endpoint] ?? 0) / count : 0
+            values[MetricSeriesKey(chart: errorRatio, series: endpoint)] = count > 0 ? (failed[endpoint] ?? 0) / count : .nan
+            for (chart, _) in latency { values[MetricSeriesKey(chart: chart, series: endpoint)] = .nan }
         }
-
-        var buckets: [String: [(upperBound: Double, count: Double)]] = [:]
-        for (labels, increase) in bucketIncreases(previous.durations, current.durations) {
-            for endpoint in [endpoint(labels), allEndpoints] {
-                buckets[endpoint] = buckets[endpoint].map { sum in
-                    zip(sum, increase).map { (upperBound: $0.upperBound, count: $0.count + $1.count) }
-                } ?? increase
-            }
-        }
-        for (endpoint, counts) in buckets where (counts.last?.count ?? 0) > 0 {
-            for (chart, quantile) in latency {
-                values[MetricSeriesKey(chart: chart, series: endpoint)] = Self.quantile(quantile, of: counts)
-            }
+        for (endpoint, quantiles) in latencyQuantiles(previous.durations, current.durations) {
+            for ((chart, _), value) in zip(latency, quantiles) { values[MetricSeriesKey(chart: chart, series: endpoint)] = value }
         }
 
         for (labels, increase) in increases(previous.tokens, current.tokens) {
@@ -73,6 +67,40 @@ enum DashboardCharts {
             values[MetricSeriesKey(chart: costRate, series: labels["model"] ?? ""), default: 0] += increase / seconds * 3600
         }
         return values
+    }
+
+    /// The latency quantiles of each endpoint and of all, over the requests between the two snapshots; endpoints
+    /// without requests in between are left out.
+    private static func latencyQuantiles(_ previous: [MetricSnapshot], _ current: [MetricSnapshot]) -> [String: [Double]] {
+        var result: [String: [Double]] = [:]
+        if current.allSatisfy({ $0.native != nil }) {
+            let before = Dictionary(previous.compactMap { snapshot in snapshot.native.map { (snapshot.labels, $0) } }, uniquingKeysWith: { first, _ in first })
+            var histograms: [String: NativeHistogram] = [:]
+            for series in current {
+                guard let now = series.native else { continue }
+                let increase = before[series.labels].map { now.increase(since: $0) } ?? now
+                guard increase.count > 0 else { continue }
+                for endpoint in [endpoint(series.labels), allEndpoints] {
+                    histograms[endpoint] = histograms[endpoint].map { $0.adding(increase) } ?? increase
+                }
+            }
+            for (endpoint, histogram) in histograms {
+                result[endpoint] = latency.map { histogram.quantile($0.quantile) ?? .nan }
+            }
+            return result
+        }
+        var buckets: [String: [(upperBound: Double, count: Double)]] = [:]
+        for (labels, increase) in bucketIncreases(previous, current) {
+            for endpoint in [endpoint(labels), allEndpoints] {
+                buckets[endpoint] = buckets[endpoint].map { sum in
+                    zip(sum, increase).map { (upperBound: $0.upperBound, count: $0.count + $1.count) }
+                } ?? increase
+            }
+        }
+        for (endpoint, counts) in buckets where (counts.last?.count ?? 0) > 0 {
+            result[endpoint] = latency.map { Self.quantile($0.quantile, of: counts) }
+        }
+        return result
     }
 
     private static func endpoint(_ labels: [String: String]) -> String {

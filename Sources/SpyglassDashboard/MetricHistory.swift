@@ -3,6 +3,7 @@
 /// One value of a sampled series.
 public struct MetricPoint: Sendable, Equatable {
     public let timestampNanoseconds: UInt64
+    /// The value, or NaN for an interval that had none (an endpoint's latency while it had no requests).
     public let value: Double
 
     public init(timestampNanoseconds: UInt64, value: Double) {
@@ -41,10 +42,11 @@ public final class MetricHistory: Sendable {
         state = Locked(([:], 0))
     }
 
-    /// Adds one sample of each series in `values`, taken at `timestampNanoseconds`.
+    /// Adds one sample of each series in `values`, taken at `timestampNanoseconds`. NaN records an interval
+    /// without a value; infinities are left out.
     public func record(_ values: [MetricSeriesKey: Double], at timestampNanoseconds: UInt64) {
         state.withLock { state in
-            for (key, value) in values where value.isFinite {
+            for (key, value) in values where !value.isInfinite {
                 if state.series[key] == nil {
                     guard state.series.count < seriesLimit else {
                         state.rejected += 1

@@ -47,15 +47,18 @@ import Testing
         let history = MetricHistory(pointsPerSeries: 3, seriesLimit: 2)
         let rate = MetricSeriesKey(chart: "rate", series: "GET /a")
         for time in 1...5 {
-            history.record([rate: Double(time), MetricSeriesKey(chart: "rate", series: "all"): .nan], at: UInt64(time))
+            history.record([rate: Double(time), MetricSeriesKey(chart: "rate", series: "all"): .infinity], at: UInt64(time))
         }
         history.record([MetricSeriesKey(chart: "latency", series: "GET /a"): 1], at: 6)
         history.record([MetricSeriesKey(chart: "latency", series: "GET /b"): 1], at: 7)
         let series = history.series(chart: "rate")
-        #expect(series.map(\.series) == ["GET /a"], "a value that is not finite is not kept")
+        #expect(series.map(\.series) == ["GET /a"], "an infinite value is not kept")
         #expect(series[0].points.map(\.value) == [3, 4, 5])
         #expect(history.series(chart: "rate", sinceNanoseconds: 5)[0].points.map(\.timestampNanoseconds) == [5])
         #expect(history.series(chart: "latency").map(\.series) == ["GET /a"], "past the series limit")
         #expect(history.rejectedSeries == 1)
+        // NaN is an interval without a value: kept, so the chart shows a gap there.
+        history.record([rate: .nan], at: 8)
+        #expect(history.series(chart: "rate")[0].points.last?.value.isNaN == true)
     }
 }

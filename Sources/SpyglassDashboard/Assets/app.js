@@ -107,10 +107,11 @@
 
   // MARK: Charts
 
-  // A line chart of `series` ([{name, points: [[time, value]]}]), drawn as SVG.
+  // A line chart of `series` ([{name, points: [[time, value]]}]), drawn as SVG. A null value is an interval
+  // without one (no requests): the line breaks there instead of dropping to 0 or bridging the gap.
   function lineChart(title, series, format) {
     const width = 640, height = 200, left = 56, right = 12, top = 12, bottom = 24;
-    const points = series.flatMap((one) => one.points);
+    const points = series.flatMap((one) => one.points).filter((point) => point[1] !== null);
     const figure = el("figure", { class: "chart", "data-chart": title, "data-series-count": series.length, "data-point-count": points.length });
     figure.append(el("figcaption", {}, title));
     if (points.length === 0) {
@@ -134,20 +135,31 @@
     const legend = el("ul", { class: "legend" });
     series.forEach((one, index) => {
       const colour = palette[index % palette.length];
-      const path = one.points.map((point, position) => (position ? "L" : "M") + x(point[0]).toFixed(1) + "," + y(point[1]).toFixed(1)).join(" ");
-      chart.append(svg("path", { d: path, stroke: colour, class: "line", "data-series": one.name, "data-points": one.points.length }));
-      if (one.points.length === 1) chart.append(svg("circle", { cx: x(one.points[0][0]), cy: y(one.points[0][1]), r: 3, fill: colour }));
-      const last = one.points[one.points.length - 1];
-      legend.append(el("li", {}, el("span", { class: "swatch", style: { background: colour } }), one.name + " ", el("b", {}, format(last[1]))));
+      const valued = one.points.filter((point) => point[1] !== null);
+      const path = one.points.map((point, position) => point[1] === null ? ""
+        : (position && one.points[position - 1][1] !== null ? "L" : "M") + x(point[0]).toFixed(1) + "," + y(point[1]).toFixed(1)).join(" ");
+      chart.append(svg("path", { d: path, stroke: colour, class: "line", "data-series": one.name, "data-points": valued.length,
+        "data-gaps": one.points.length - valued.length }));
+      // A point with no neighbour draws no line: mark it.
+      one.points.forEach((point, position) => {
+        const alone = point[1] !== null && (position === 0 || one.points[position - 1][1] === null)
+          && (position === one.points.length - 1 || one.points[position + 1][1] === null);
+        if (alone) chart.append(svg("circle", { cx: x(point[0]), cy: y(point[1]), r: 3, fill: colour }));
+      });
+      legend.append(el("li", {}, el("span", { class: "swatch", style: { background: colour } }), one.name + " ", el("b", {}, format(latest(one)))));
     });
     figure.append(chart, legend);
     return figure;
   }
 
   const perSecond = (value) => number(value) + "/s";
-  const percent = (value) => number(value * 100, 1) + "%";
-  const seconds = (value) => duration(value * 1000);
-  const latest = (series) => series && series.points.length ? series.points[series.points.length - 1][1] : null;
+  const percent = (value) => value === null ? "–" : number(value * 100, 1) + "%";
+  const seconds = (value) => value === null ? "–" : duration(value * 1000);
+  // The latest value a series has (an idle endpoint keeps its last measured one; null when it never had one).
+  const latest = (series) => {
+    const valued = series ? series.points.filter((point) => point[1] !== null) : [];
+    return valued.length ? valued[valued.length - 1][1] : null;
+  };
   const chartNamed = (body, name) => (body.charts.find((chart) => chart.name === name) || { series: [] }).series;
 
   // MARK: Views
