@@ -98,6 +98,33 @@ func prometheusRegistry(series: Int) -> PrometheusCollectorRegistry {
 let renderedSpyglass = spyglassRegistry(series: 10_000)
 let renderedPrometheus = prometheusRegistry(series: 10_000)
 
+/// 1,000 latency histogram series, each with 64 observations from 1 ms to 2.5 s (64 native buckets populated).
+func spyglassHistogramRegistry(series: Int) -> MetricRegistry {
+    let registry = MetricRegistry()
+    let family = registry.histogram("http_request_duration_seconds", help: "Latency.", unit: "seconds", labels: httpLabels, seriesLimit: series)
+    for id in 0..<series {
+        let one = family.labels("GET", "/v1/route/\(id)", "200")
+        for seconds in observedSeconds { one.observe(seconds) }
+    }
+    return registry
+}
+
+func prometheusHistogramRegistry(series: Int) -> PrometheusCollectorRegistry {
+    let registry = PrometheusCollectorRegistry()
+    for id in 0..<series {
+        let one = registry.makeDurationHistogram(
+            descriptor: MetricNameDescriptor(metricName: "http_request_duration_seconds", helpText: "Latency."),
+            labels: [("method", "GET"), ("endpoint", "/v1/route/\(id)"), ("status", "200")],
+            buckets: HistogramBuckets.seconds.map { .nanoseconds(Int64($0 * 1e9)) }
+        )
+        for duration in observedDurations { one.record(duration) }
+    }
+    return registry
+}
+
+let renderedSpyglassHistograms = spyglassHistogramRegistry(series: 1_000)
+let renderedPrometheusHistograms = prometheusHistogramRegistry(series: 1_000)
+
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .throughput],
@@ -165,12 +192,29 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     let rendering: Benchmark.Configuration = .init(metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .throughput], scalingFactor: .one, maxDuration: .seconds(5), maxIterations: 1_000)
-    Benchmark("render 10,000 series: Spyglass", configuration: rendering) { benchmark in
-        for _ in benchmark.scaledIterations { blackHole(renderedSpyglass.render(.prometheusText)) }
-    } setup: {
-        _ = renderedSpyglass.render(.prometheusText)  // the first rendering sorts the series once
+    let formats: [(name: String, format: ExpositionFormat)] = [("text", .prometheusText), ("OpenMetrics", .openMetrics), ("protobuf", .prometheusProtobuf)]
+    for (name, format) in formats {
+        Benchmark("render 10,000 series, \(name): Spyglass", configuration: rendering) { benchmark in
+            for _ in benchmark.scaledIterations { blackHole(renderedSpyglass.render(format)) }
+        } setup: {
+            _ = renderedSpyglass.render(format)  // the first rendering sorts the series once
+        }
+        Benchmark("render 1,000 histogram series, \(name): Spyglass", configuration: rendering) { benchmark in
+            for _ in benchmark.scaledIterations { blackHole(renderedSpyglassHistograms.render(format)) }
+        } setup: {
+            _ = renderedSpyglassHistograms.render(format)
+        }
     }
-    Benchmark("render 10,000 series: swift-prometheus", configuration: rendering) { benchmark in
+    Benchmark("render 1,000 histogram series, text: swift-prometheus", configuration: rendering) { benchmark in
+        for _ in benchmark.scaledIterations {
+            var buffer: [UInt8] = []
+            renderedPrometheusHistograms.emit(into: &buffer)
+            blackHole(buffer)
+        }
+    } setup: {
+        _ = renderedPrometheusHistograms
+    }
+    Benchmark("render 10,000 series, text: swift-prometheus", configuration: rendering) { benchmark in
         for _ in benchmark.scaledIterations {
             var buffer: [UInt8] = []
             renderedPrometheus.emit(into: &buffer)
