@@ -40,6 +40,12 @@ let package = Package(
             ],
             path: "Benchmarks/LogLineInstructions"
         ),
+        // Not a package-benchmark target: a fixed number of histogram observations, for callgrind.
+        .executableTarget(
+            name: "ObserveInstructions",
+            dependencies: [.product(name: "SpyglassMetrics", package: "spyglass")],
+            path: "Benchmarks/ObserveInstructions"
+        ),
         .executableTarget(
             name: "RequestInstructions",
             dependencies: [

@@ -19,7 +19,7 @@ public final class HistogramSeries: MetricSeries {
     private let sum = Atomic<UInt64>(0.0.bitPattern)
     private let exemplars: Locked<[Exemplar?]>
     private let mirrored: (any RecorderHandler)?
-    private let native: NativeBucketCounts?
+    private let native: NativeBucketCounts
 
     init(labels: SeriesLabels, context: SeriesContext) {
         self.labels = labels
@@ -29,7 +29,7 @@ public final class HistogramSeries: MetricSeries {
         counts = .allocate(capacity: bucketCount)
         for index in 0..<bucketCount { (counts + index).initialize(to: Atomic(0)) }
         exemplars = Locked(context.exemplars == nil ? [] : Array(repeating: nil, count: bucketCount))
-        native = context.native.map { NativeBucketCounts(schema: $0.schema) }
+        native = NativeBucketCounts(schema: context.native?.schema)
     }
 
     deinit {
@@ -46,7 +46,7 @@ public final class HistogramSeries: MetricSeries {
         let bucket = bucketIndex(of: value)
         counts[bucket].wrappingAdd(1, ordering: .relaxed)
         sum.add(value)
-        if let native, !native.record(value) {
+        if !native.record(value) {
             context.problems.warnOnce(
                 metric: context.metric, problem: "native_range", message: "metric_value_beyond_native_buckets",
                 metadata: ["value": "\(value)", "counted_in_bucket_up_to": "\(NativeBucketCounts.largestMagnitude)"])
@@ -85,7 +85,7 @@ public final class HistogramSeries: MetricSeries {
     public var sumOfObservations: Double { sum.double }
 
     /// The native buckets at the schema they are counted at, or `nil` when native histograms are off.
-    public var nativeHistogram: NativeHistogram? { native?.histogram }
+    public var nativeHistogram: NativeHistogram? { native.histogram }
 
     /// The bucket counts made cumulative, the last one `+Inf`'s.
     var cumulativeCounts: [Double] {
@@ -120,7 +120,7 @@ public final class HistogramSeries: MetricSeries {
     /// at least as many, and `sample_count` is the native buckets' own total, consistent with them.
     func encode(to writer: inout ProtobufWriter, labelNames: [String]) {
         let nativeReading = context.native.flatMap { configuration in
-            native.map { $0.histogram.reduced(toSchema: configuration.schema).limited(toBuckets: configuration.maxBucketCount) }
+            nativeHistogram?.reduced(toSchema: configuration.schema).limited(toBuckets: configuration.maxBucketCount)
         }
         let kept = context.exemplars == nil ? [] : exemplars.withLock { $0 }
         let bounds = context.bucketBounds

@@ -8,13 +8,16 @@ import Synchronization
 /// own), and the bucket is one relaxed atomic add. Memory is the directory (2 KiB) plus `8 × 2^schema` bytes for
 /// each power of two the series has seen (256 bytes at schema 5): a latency series spread over four decades holds
 /// about 5.5 KiB. Buckets are counted at schema `max(schema, 0)`; lower schemas are reduced when read.
-final class NativeBucketCounts: Sendable {
+///
+/// A noncopyable value kept inside its ``HistogramSeries``, not an object of its own, and not optional (its
+/// storage is, when native histograms are off): reaching it from an observation retains and releases nothing.
+struct NativeBucketCounts: ~Copyable, @unchecked Sendable {  // the pointers' memory is only touched atomically
     /// The schema the counters are kept at.
     let layout: ExponentialBucketSchema
     private let bucketsPerBlock: Int
-    /// Blocks for the powers of two −64…64 of positive values, then the same for negative ones.
-    private nonisolated(unsafe) let directory: UnsafeMutablePointer<Atomic<UnsafeMutablePointer<Atomic<UInt64>>?>>
-    private let zeroCount = Atomic<UInt64>(0)
+    /// Blocks for the powers of two −64…64 of positive values, then the same for negative ones; `nil` when off.
+    private let directory: UnsafeMutablePointer<Atomic<UnsafeMutablePointer<Atomic<UInt64>>?>>?
+    private let zeroCount: UnsafeMutablePointer<Atomic<UInt64>>?
 
     /// The powers of two either side of 1 the directory covers.
     static let octaves = 64
@@ -22,14 +25,25 @@ final class NativeBucketCounts: Sendable {
     /// The magnitude above which a value is counted in the top bucket (the one ending at `2^64`).
     static let largestMagnitude = 0x1p64
 
-    init(schema: Int) {
-        layout = ExponentialBucketSchema(max(schema, 0))!
+    /// Counts at `schema`, or nothing when it is `nil`.
+    init(schema: Int?) {
+        layout = ExponentialBucketSchema(max(schema ?? 0, 0))!
         bucketsPerBlock = 1 << layout.schema
-        directory = .allocate(capacity: 2 * Self.blocksPerSign)
+        guard schema != nil else {
+            directory = nil
+            zeroCount = nil
+            return
+        }
+        let directory = UnsafeMutablePointer<Atomic<UnsafeMutablePointer<Atomic<UInt64>>?>>.allocate(capacity: 2 * Self.blocksPerSign)
         for block in 0..<2 * Self.blocksPerSign { (directory + block).initialize(to: Atomic(nil)) }
+        self.directory = directory
+        let zeroCount = UnsafeMutablePointer<Atomic<UInt64>>.allocate(capacity: 1)
+        zeroCount.initialize(to: Atomic(0))
+        self.zeroCount = zeroCount
     }
 
     deinit {
+        guard let directory, let zeroCount else { return }
         for block in 0..<2 * Self.blocksPerSign {
             if let counts = directory[block].load(ordering: .relaxed) {
                 counts.deinitialize(count: bucketsPerBlock)
@@ -38,26 +52,31 @@ final class NativeBucketCounts: Sendable {
         }
         directory.deinitialize(count: 2 * Self.blocksPerSign)
         directory.deallocate()
+        zeroCount.deinitialize(count: 1)
+        zeroCount.deallocate()
     }
 
-    /// Counts `value`, which is not NaN. Returns `false` when its magnitude was above ``largestMagnitude`` and it
-    /// was counted in the top bucket instead.
+    /// Counts `value`, which is not NaN, when counting. Returns `false` when its magnitude was above
+    /// ``largestMagnitude`` and it was counted in the top bucket instead.
     @inline(__always)
     func record(_ value: Double) -> Bool {
+        guard let directory, let zeroCount else { return true }
         let magnitude = value.magnitude
         guard magnitude > NativeHistogramConfiguration.zeroThreshold else {
-            zeroCount.wrappingAdd(1, ordering: .relaxed)
+            zeroCount.pointee.wrappingAdd(1, ordering: .relaxed)
             return true
         }
         let inRange = magnitude <= Self.largestMagnitude
-        let index = layout.index(of: inRange ? magnitude : Self.largestMagnitude)
-        let block = (index >> layout.schema) + Self.octaves + (value < 0 ? Self.blocksPerSign : 0)
-        let counts = directory[block].load(ordering: .acquiring) ?? makeBlock(block)
-        counts[index & (bucketsPerBlock - 1)].wrappingAdd(1, ordering: .relaxed)
+        let index = layout.index(ofMagnitude: inRange ? magnitude : Self.largestMagnitude)
+        let block = (index &>> layout.schema) &+ Self.octaves &+ (value.sign == .minus ? Self.blocksPerSign : 0)
+        let counts = directory[block].load(ordering: .acquiring) ?? makeBlock(block, in: directory)
+        counts[index & (bucketsPerBlock &- 1)].wrappingAdd(1, ordering: .relaxed)
         return inRange
     }
 
-    private func makeBlock(_ block: Int) -> UnsafeMutablePointer<Atomic<UInt64>> {
+    private func makeBlock(
+        _ block: Int, in directory: UnsafeMutablePointer<Atomic<UnsafeMutablePointer<Atomic<UInt64>>?>>
+    ) -> UnsafeMutablePointer<Atomic<UInt64>> {
         let made = UnsafeMutablePointer<Atomic<UInt64>>.allocate(capacity: bucketsPerBlock)
         for bucket in 0..<bucketsPerBlock { (made + bucket).initialize(to: Atomic(0)) }
         let (exchanged, current) = directory[block].compareExchange(expected: nil, desired: made, ordering: .acquiringAndReleasing)
@@ -69,18 +88,22 @@ final class NativeBucketCounts: Sendable {
         return made
     }
 
-    /// The counts now, at the schema they are kept at. Buckets are read one by one while others may be counting,
-    /// so a reading taken during observations may hold some of them and not others, as any lock-free client's.
-    var histogram: NativeHistogram {
-        NativeHistogram(
+    /// The counts now, at the schema they are kept at; `nil` when not counting. Buckets are read one by one while
+    /// others may be counting, so a reading taken during observations may hold some of them and not others, as any
+    /// lock-free client's.
+    var histogram: NativeHistogram? {
+        guard let directory, let zeroCount else { return nil }
+        return NativeHistogram(
             schema: layout.schema,
             zeroThreshold: NativeHistogramConfiguration.zeroThreshold,
-            zeroCount: zeroCount.load(ordering: .relaxed),
-            positive: buckets(sign: 0),
-            negative: buckets(sign: Self.blocksPerSign))
+            zeroCount: zeroCount.pointee.load(ordering: .relaxed),
+            positive: buckets(sign: 0, in: directory),
+            negative: buckets(sign: Self.blocksPerSign, in: directory))
     }
 
-    private func buckets(sign offset: Int) -> [NativeHistogram.Bucket] {
+    private func buckets(
+        sign offset: Int, in directory: UnsafeMutablePointer<Atomic<UnsafeMutablePointer<Atomic<UInt64>>?>>
+    ) -> [NativeHistogram.Bucket] {
         var result: [NativeHistogram.Bucket] = []
         for block in 0..<Self.blocksPerSign {
             guard let counts = directory[offset + block].load(ordering: .acquiring) else { continue }
