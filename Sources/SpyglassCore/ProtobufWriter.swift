@@ -5,14 +5,26 @@
 /// and walking them with its generic visitor cost more than the request itself on the benchmark route. It writes
 /// what swift-protobuf writes for the same message: fields in field-number order, proto3 defaults left out
 /// (except a `oneof` member, which is always written), minimal varints, repeated scalars packed.
-@_spi(Protobuf) public struct ProtobufWriter {
-    /// The encoded bytes so far.
-    public var bytes: [UInt8] { buffer }
-    @usableFromInline var buffer: [UInt8] = []
+///
+/// The buffer is managed by hand, as the text exposition's is: each field reserves its worst case once and is
+/// then stored without `Array.append`'s uniqueness and capacity checks per byte.
+@_spi(Protobuf) public struct ProtobufWriter: ~Copyable {
+    @usableFromInline var base: UnsafeMutablePointer<UInt8>
+    @usableFromInline var capacity: Int
+    @usableFromInline var count = 0
 
     @inlinable
     public init(capacity: Int = 0) {
-        buffer.reserveCapacity(capacity)
+        self.capacity = max(capacity, 64)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// The bytes written.
+    @inlinable
+    public consuming func finish() -> [UInt8] {
+        [UInt8](UnsafeBufferPointer(start: base, count: count))
     }
 
     @usableFromInline
@@ -24,23 +36,52 @@
     }
 
     @inlinable
+    mutating func reserve(_ extra: Int) {
+        guard count &+ extra > capacity else { return }
+        grow(to: count + extra)
+    }
+
+    @usableFromInline
+    mutating func grow(to needed: Int) {
+        let grown = max(capacity * 2, needed)
+        let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+        moved.initialize(from: base, count: count)
+        base.deallocate()
+        base = moved
+        capacity = grown
+    }
+
+    @inlinable
     mutating func tag(_ field: Int, _ wireType: WireType) {
-        varint(UInt64(field) << 3 | wireType.rawValue)
+        varint(UInt64(truncatingIfNeeded: field) &<< 3 | wireType.rawValue)
     }
 
     @inlinable
     mutating func varint(_ value: UInt64) {
+        reserve(10)
         var value = value
         while value >= 0x80 {
-            buffer.append(UInt8(truncatingIfNeeded: value) | 0x80)
-            value >>= 7
+            base[count] = UInt8(truncatingIfNeeded: value) | 0x80
+            count &+= 1
+            value &>>= 7
         }
-        buffer.append(UInt8(value))
+        base[count] = UInt8(truncatingIfNeeded: value)
+        count &+= 1
     }
 
     @inlinable
-    mutating func littleEndian<Value: FixedWidthInteger>(_ value: Value) {
-        withUnsafeBytes(of: value.littleEndian) { buffer.append(contentsOf: $0) }
+    mutating func raw(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        reserve(bytes.count)
+        (base + count).update(from: source, count: bytes.count)
+        count &+= bytes.count
+    }
+
+    @inlinable
+    mutating func littleEndian(_ value: UInt64) {
+        reserve(8)
+        UnsafeMutableRawPointer(base + count).storeBytes(of: value.littleEndian, as: UInt64.self)
+        count &+= 8
     }
 
     /// An `int64`, `uint64` or enum field; a negative value takes ten bytes, as protobuf's two's complement asks.
@@ -81,14 +122,14 @@
 
     @inlinable
     static func zigzag(_ value: Int64) -> UInt64 {
-        UInt64(bitPattern: (value << 1) ^ (value >> 63))
+        UInt64(bitPattern: (value &<< 1) ^ (value &>> 63))
     }
 
     @inlinable
     public mutating func bool(_ field: Int, _ value: Bool, always: Bool = false) {
         guard always || value else { return }
         tag(field, .varint)
-        buffer.append(value ? 1 : 0)
+        varint(value ? 1 : 0)
     }
 
     @inlinable
@@ -102,7 +143,9 @@
     public mutating func fixed32(_ field: Int, _ value: UInt32) {
         guard value != 0 else { return }
         tag(field, .fixed32)
-        littleEndian(value)
+        reserve(4)
+        UnsafeMutableRawPointer(base + count).storeBytes(of: value.littleEndian, as: UInt32.self)
+        count &+= 4
     }
 
     @inlinable
@@ -114,12 +157,11 @@
 
     @inlinable
     public mutating func string(_ field: Int, _ value: String, always: Bool = false) {
-        var value = value
-        value.withUTF8 { utf8 in
+        value.withUTF8Bytes { utf8 in
             guard always || !utf8.isEmpty else { return }
             tag(field, .lengthDelimited)
             varint(UInt64(utf8.count))
-            buffer.append(contentsOf: utf8)
+            raw(utf8)
         }
     }
 
@@ -127,7 +169,7 @@
     @inlinable
     public mutating func traceID(_ field: Int, high: UInt64, low: UInt64) {
         tag(field, .lengthDelimited)
-        buffer.append(16)
+        varint(16)
         bigEndian(high)
         bigEndian(low)
     }
@@ -136,13 +178,15 @@
     @inlinable
     public mutating func spanID(_ field: Int, _ id: UInt64) {
         tag(field, .lengthDelimited)
-        buffer.append(8)
+        varint(8)
         bigEndian(id)
     }
 
     @inlinable
     mutating func bigEndian(_ word: UInt64) {
-        withUnsafeBytes(of: word.bigEndian) { buffer.append(contentsOf: $0) }
+        reserve(8)
+        UnsafeMutableRawPointer(base + count).storeBytes(of: word.bigEndian, as: UInt64.self)
+        count &+= 8
     }
 
     /// A message already encoded (the resource and scope every request repeats).
@@ -150,7 +194,7 @@
     public mutating func encoded(_ field: Int, _ message: [UInt8]) {
         tag(field, .lengthDelimited)
         varint(UInt64(message.count))
-        buffer.append(contentsOf: message)
+        message.withUnsafeBufferPointer { raw($0) }
     }
 
     /// A message field whose fields `body` writes.
@@ -165,20 +209,24 @@
     /// moved up in the rare case its length needs more.
     @inlinable
     public mutating func lengthPrefixed(_ body: (inout ProtobufWriter) -> Void) {
-        let lengthIndex = buffer.count
-        buffer.append(0)
+        reserve(1)
+        let lengthIndex = count
+        count &+= 1
         body(&self)
-        let length = buffer.count - lengthIndex - 1
+        let length = count &- lengthIndex &- 1
         guard length >= 0x80 else {
-            buffer[lengthIndex] = UInt8(length)
+            base[lengthIndex] = UInt8(truncatingIfNeeded: length)
             return
         }
         var lengthBytes = 1
         while length >> (7 * lengthBytes) != 0 { lengthBytes += 1 }
-        buffer.insert(contentsOf: repeatElement(0, count: lengthBytes - 1), at: lengthIndex + 1)
+        reserve(lengthBytes - 1)
+        // The regions overlap: copyMemory moves as memmove does.
+        UnsafeMutableRawPointer(base + lengthIndex + lengthBytes).copyMemory(from: base + lengthIndex + 1, byteCount: length)
+        count &+= lengthBytes - 1
         var remaining = UInt64(length)
         for index in lengthIndex..<lengthIndex + lengthBytes {
-            buffer[index] = UInt8(truncatingIfNeeded: remaining) | (remaining >= 0x80 ? 0x80 : 0)
+            base[index] = UInt8(truncatingIfNeeded: remaining) | (remaining >= 0x80 ? 0x80 : 0)
             remaining >>= 7
         }
     }

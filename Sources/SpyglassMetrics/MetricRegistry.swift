@@ -279,8 +279,9 @@ public final class MetricRegistry: Sendable {
         if format == .prometheusProtobuf {
             var writer = ProtobufWriter(capacity: lastRenderSize.load(ordering: .relaxed) + 1024)
             for entry in families { entry.family.encode(to: &writer) }
-            lastRenderSize.store(writer.bytes.count, ordering: .relaxed)
-            return writer.bytes
+            let bytes = writer.finish()
+            lastRenderSize.store(bytes.count, ordering: .relaxed)
+            return bytes
         }
         var writer = ExpositionWriter(format: format, capacity: lastRenderSize.load(ordering: .relaxed) + 1024)
         for entry in families { entry.family.write(to: &writer) }

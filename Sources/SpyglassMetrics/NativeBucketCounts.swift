@@ -105,6 +105,11 @@ struct NativeBucketCounts: ~Copyable, @unchecked Sendable {  // the pointers' me
         sign offset: Int, in directory: UnsafeMutablePointer<Atomic<UnsafeMutablePointer<Atomic<UInt64>>?>>
     ) -> [NativeHistogram.Bucket] {
         var result: [NativeHistogram.Bucket] = []
+        // Sized for every counter of the blocks made, so the reading allocates once.
+        var made = 0
+        for block in 0..<Self.blocksPerSign where directory[offset + block].load(ordering: .acquiring) != nil { made += 1 }
+        guard made > 0 else { return result }
+        result.reserveCapacity(made * bucketsPerBlock)
         for block in 0..<Self.blocksPerSign {
             guard let counts = directory[offset + block].load(ordering: .acquiring) else { continue }
             let first = (block - Self.octaves) << layout.schema

@@ -39,10 +39,10 @@ extension ProtobufWriter {
     /// One `Metric` of a family: its label pairs, then what `value` writes.
     mutating func metric(labels names: [String], values: [String], _ value: (inout ProtobufWriter) -> Void) {
         message(4) { metric in
-            for (name, labelValue) in zip(names, values) {
+            for position in 0..<min(names.count, values.count) {
                 metric.message(1) { pair in
-                    pair.string(1, name)
-                    pair.string(2, labelValue)
+                    pair.string(1, names[position])
+                    pair.string(2, values[position])
                 }
             }
             value(&metric)
@@ -86,11 +86,23 @@ extension ProtobufWriter {
             previousIndex = buckets[position - 1].index
             start = position
         }
-        var previousCount: Int64 = 0
-        packedSigned(deltaField, buckets.lazy.map { bucket in
-            let count = Int64(truncatingIfNeeded: bucket.count)
-            defer { previousCount = count }
-            return count &- previousCount
-        })
+        packedSigned(deltaField, CountDeltas(buckets: buckets))
+    }
+}
+
+/// Each bucket's count less the one before it (the first less 0), as native histograms' `delta` fields hold them.
+struct CountDeltas: Sequence, IteratorProtocol {
+    let buckets: [NativeHistogram.Bucket]
+    private var position = 0
+    private var previous: Int64 = 0
+
+    init(buckets: [NativeHistogram.Bucket]) { self.buckets = buckets }
+
+    mutating func next() -> Int64? {
+        guard position < buckets.count else { return nil }
+        let count = Int64(truncatingIfNeeded: buckets[position].count)
+        position += 1
+        defer { previous = count }
+        return count &- previous
     }
 }

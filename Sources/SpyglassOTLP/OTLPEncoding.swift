@@ -40,12 +40,12 @@ struct OTLPSource: Sendable {
         var scope = Opentelemetry_Proto_Common_V1_InstrumentationScope()
         scope.name = scopeName
         self.scope = scope
-        var writer = ProtobufWriter()
-        for (key, value) in attributes { writer.keyValue(1, key, SpanAttribute.string(value)) }
-        encodedResource = writer.bytes
-        writer = ProtobufWriter()
-        writer.string(1, scopeName)
-        encodedScope = writer.bytes
+        var resourceWriter = ProtobufWriter()
+        for (key, value) in attributes { resourceWriter.keyValue(1, key, SpanAttribute.string(value)) }
+        encodedResource = resourceWriter.finish()
+        var scopeWriter = ProtobufWriter()
+        scopeWriter.string(1, scopeName)
+        encodedScope = scopeWriter.finish()
     }
 
     func traceRequest(_ spans: [SpanRecord]) -> OTLPTraceRequest {

@@ -42,7 +42,7 @@ extension OTLPSource {
                 for item in items { scope.message(2) { write(&$0, item) } }
             }
         }
-        return writer.bytes
+        return writer.finish()
     }
 }
 
