@@ -69,6 +69,19 @@ import FoundationNetworking
         #expect((openMetricsResponse as? HTTPURLResponse)?.value(forHTTPHeaderField: "Content-Type")?.hasPrefix("application/openmetrics-text") == true)
         #expect(String(decoding: openMetricsBody, as: UTF8.self).hasSuffix("# EOF\n"))
 
+        // What Prometheus with native histograms asks for: delimited MetricFamily messages, binary and whole.
+        request.setValue(
+            "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited,text/plain;version=0.0.4;q=0.5",
+            forHTTPHeaderField: "Accept")
+        let (protobufBody, protobufResponse) = try await URLSession.shared.data(for: request)
+        #expect((protobufResponse as? HTTPURLResponse)?.value(forHTTPHeaderField: "Content-Type")?.hasPrefix("application/vnd.google.protobuf") == true)
+        let families = try await ProtobufExpositionDecoder.decode(Array(protobufBody))
+        let names = families.compactMap { $0["name"] as? String }
+        #expect(names.contains("demo_http_requests_total") && names.contains("demo_http_request_duration_seconds"), "\(names)")
+        let duration = families.first { $0["name"] as? String == "demo_http_request_duration_seconds" }
+        let histogram = ((duration?["metric"] as? [[String: Any]])?.first?["histogram"] as? [String: Any]) ?? [:]
+        #expect(histogram["schema"] as? Int == 5 && (histogram["positive_span"] as? [Any])?.isEmpty == false, "\(histogram)")
+
         demo.process.terminate()
         #expect(await demo.waitForExit() == 0)
     }
