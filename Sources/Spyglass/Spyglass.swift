@@ -74,7 +74,9 @@ public enum Spyglass {
         let unexported = try makeLoggingBackend(resolved, logs: stores?.logs, errors: stores?.errors)
         let export = try OTLPExport.make(
             resolved.otlp, service: resolved.service, tracing: resolved.tracing, environment: environment,
-            diagnostics: Logger(label: "spyglass.otlp") { unexported.makeHandler(label: $0, metadataProvider: metadataProvider) }
+            diagnostics: Logger(label: "spyglass.otlp") { unexported.makeHandler(label: $0, metadataProvider: metadataProvider) },
+            histogramScale: resolved.metrics.nativeHistograms?.schema ?? 20,
+            histogramBuckets: resolved.metrics.nativeHistograms?.maxBucketCount ?? 160
         )
         let logging = export?.logs.map(unexported.exporting) ?? unexported
         // Checked again: two threads may both have passed the first check with valid configurations.

@@ -56,6 +56,11 @@ public struct OTLPExport: Sendable {
     ///     ``spanDrops`` and ``logDrops`` and reported there as one `spans_dropped` or `log_records_dropped`
     ///     warning per reason and `dropWarningInterval`, not one per batch.
     ///   - dropWarningInterval: the least time between two such warnings of one reason; default 10 s.
+    ///   - histogramScale: the finest scale of the exported exponential histograms, lowered as a series' range
+    ///     needs; default 20, OpenTelemetry's. `Spyglass.bootstrap` passes the native-histogram schema, so OTLP and
+    ///     Prometheus get the same resolution.
+    ///   - histogramBuckets: the most buckets an exported histogram keeps per sign; default 160,
+    ///     OpenTelemetry's. `Spyglass.bootstrap` passes the native-histogram bucket limit.
     /// - Returns: `nil` when nothing is exported: no endpoint, or every signal turned off.
     /// - Throws: ``ConfigurationError`` naming the first `OTEL_*` variable on which `processEnvironment` and
     ///   `environment` disagree, or an endpoint gRPC cannot connect to; what swift-otel reports for a metrics
@@ -67,7 +72,9 @@ public struct OTLPExport: Sendable {
         environment: [String: String],
         processEnvironment: [String: String]? = nil,
         diagnostics: Logger,
-        dropWarningInterval: Duration = .seconds(10)
+        dropWarningInterval: Duration = .seconds(10),
+        histogramScale: Int = 20,
+        histogramBuckets: Int = 160
     ) throws -> OTLPExport? {
         guard let otlp else { return nil }
         let exportsTraces = otlp.exportsTraces && tracing.isEnabled
@@ -97,7 +104,9 @@ public struct OTLPExport: Sendable {
         }
         var metricsFactory: (any MetricsFactory)?
         if otlp.exportsMetrics {
-            let backend = try OTel.makeMetricsBackend(configuration: metricsConfiguration(otlp, service: service, diagnostics: diagnostics))
+            let backend = try OTel.makeMetricsBackend(configuration: metricsConfiguration(
+                otlp, service: service, diagnostics: diagnostics,
+                histograms: .exponential(maxSize: max(histogramBuckets, 1), maxScale: min(max(histogramScale, -10), 20))))
             metricsFactory = backend.factory
             services.append(backend.service)
         }
@@ -128,7 +137,10 @@ public struct OTLPExport: Sendable {
         }
     }
 
-    private static func metricsConfiguration(_ otlp: OTLPConfiguration, service: ServiceIdentity, diagnostics: Logger) -> OTel.Configuration {
+    private static func metricsConfiguration(
+        _ otlp: OTLPConfiguration, service: ServiceIdentity, diagnostics: Logger,
+        histograms: OTel.Configuration.MetricsConfiguration.HistogramType
+    ) -> OTel.Configuration {
         var otel = OTel.Configuration.default
         otel.serviceName = service.name
         otel.resourceAttributes = [
@@ -149,7 +161,7 @@ public struct OTLPExport: Sendable {
         otel.metrics.otlpExporter = exporter
         otel.metrics.exporter = .otlp
         // A histogram's buckets are declared with it, after this is set up: exponential histograms need none.
-        otel.metrics.defaultHistogramType = .exponential()
+        otel.metrics.defaultHistogramType = histograms
         return otel
     }
 

@@ -89,6 +89,9 @@ import FoundationNetworking
         }
         let histogram = try #require(json(durationLine)?["exponentialHistogram"] as? [String: Any])
         #expect((histogram["dataPoints"] as? [[String: Any]])?.isEmpty == false)
+        // At the native histograms' resolution (schema 5, OTLP's scale), which two requests do not lower.
+        let scales = (histogram["dataPoints"] as? [[String: Any]] ?? []).compactMap { $0["scale"] as? Int }
+        #expect(!scales.isEmpty && scales.allSatisfy { $0 == 5 }, "scales \(scales)")
 
         // A background job: its span starts a trace of its own linked to the request's span (Phoenix's API lists no
         // links; oteltap prints them), and its log records name the request and the job.
