@@ -44,9 +44,10 @@ public struct NativeHistogram: Sendable, Hashable {
         positive.reduce(zeroCount) { $0 &+ $1.count } &+ negative.reduce(0) { $0 &+ $1.count }
     }
 
-    /// The same observations at the lower resolution `target` (at most ``schema``): every `2^(schema − target)`
-    /// neighbouring buckets merged into one, as Prometheus reduces a schema.
+    /// The same observations at the lower resolution `target` (at most ``schema``, at least −4): every
+    /// `2^(schema − target)` neighbouring buckets merged into one, as Prometheus reduces a schema.
     public func reduced(toSchema target: Int) -> NativeHistogram {
+        let target = max(target, ExponentialBucketSchema.range.lowerBound)
         guard target < schema else { return self }
         let shift = schema - target
         return NativeHistogram(
@@ -104,7 +105,8 @@ public struct NativeHistogram: Sendable, Hashable {
             positive: Self.union(left.positive, right.positive), negative: Self.union(left.negative, right.negative))
     }
 
-    /// The `q` quantile (0…1) of the observations, or `nil` when there are none.
+    /// The `q` quantile (0…1) of the observations, or `nil` when there are none (or the schema is not one of
+    /// −4…8).
     ///
     /// The bucket holding the observation of rank `⌈q × count⌉` is found, and the value is interpolated inside
     /// it exponentially (bucket bounds grow by a factor, so an even spread on a log scale is the assumption that
@@ -112,9 +114,8 @@ public struct NativeHistogram: Sendable, Hashable {
     /// ``NativeHistogramConfiguration/relativeError(atSchema:)``. A quantile in the zero bucket is 0.
     public func quantile(_ q: Double) -> Double? {
         let total = count
-        guard total > 0, q.isFinite else { return nil }
+        guard total > 0, q.isFinite, let layout = ExponentialBucketSchema(schema) else { return nil }
         let rank = min(max(q, 0), 1) * Double(total)
-        let layout = ExponentialBucketSchema(schema)!
         var below = 0.0
         // Negative values first, the largest magnitude (the highest index) lowest.
         for bucket in negative.reversed() {

@@ -131,6 +131,9 @@ import Testing
         let q95 = try #require(native.quantile(0.95))
         #expect(abs(q95 - 16) / 16 <= bound)
         #expect(NativeHistogram(schema: 5, zeroThreshold: 0).quantile(0.5) == nil)
+        // A reading made by hand with a schema no histogram has gives no quantile rather than a crash.
+        #expect(NativeHistogram(schema: 12, zeroThreshold: 0, positive: [.init(index: 1, count: 1)]).quantile(0.5) == nil)
+        #expect(native.reduced(toSchema: -40).schema == -4)
     }
 
     /// Increases between two readings and sums across series are what the dashboard computes from.
