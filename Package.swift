@@ -67,6 +67,12 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Error reports over the Sentry envelope protocol (Sentry, GlitchTip, Bugsink).
+        .target(
+            name: "SpyglassSentry",
+            dependencies: ["SpyglassCore"],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "SpyglassLogging",
             dependencies: [
@@ -345,6 +351,11 @@ let package = Package(
             name: "SpyglassTestSupport",
             dependencies: ["SpyglassCore", "SpyglassLogging", .product(name: "Logging", package: "swift-log")],
             path: "Tests/SpyglassTestSupport",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SpyglassSentryTests",
+            dependencies: ["SpyglassSentry", "SpyglassCore"],
             swiftSettings: strictSettings
         ),
         .testTarget(
