@@ -355,7 +355,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SpyglassSentryTests",
-            dependencies: ["SpyglassSentry", "SpyglassCore"],
+            dependencies: ["SpyglassSentry", "SpyglassCore", "SpyglassTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 # and the generated rules and scrape the demo; amtool (prometheus-alertmanager) checks the generated Alertmanager
 # configuration; Python's prometheus_client (in .venv) parses the exposition; Arize Phoenix (in .venv)
 # receives the demo's spans over OTLP/HTTP and OTLP/gRPC; oteltap (in .venv) receives its OTLP logs and metrics;
+# Python's sentry_sdk (in .venv) parses the Sentry envelopes Spyglass writes;
 # PostgreSQL and Redis servers (Debian packages postgresql, redis-server; started by the tests on their own ports,
 # not as system services) are what the health checks check; headless Chromium (Debian package chromium) loads the
 # built-in dashboard.
@@ -22,6 +23,7 @@ install_peers() {
     .venv/bin/python -c "import prometheus_client" 2>/dev/null || .venv/bin/pip install --quiet prometheus_client
     [ -x .venv/bin/phoenix ] || .venv/bin/pip install --quiet arize-phoenix
     [ -x .venv/bin/oteltap ] || .venv/bin/pip install --quiet oteltap
+    .venv/bin/python -c "import sentry_sdk" 2>/dev/null || .venv/bin/pip install --quiet sentry-sdk
 
 }
 
