@@ -77,11 +77,12 @@
         count &+= bytes.count
     }
 
+    /// `value`'s bytes as they are in memory: callers pass `.littleEndian` or `.bigEndian`.
     @inlinable
-    mutating func littleEndian(_ value: UInt64) {
-        reserve(8)
-        UnsafeMutableRawPointer(base + count).storeBytes(of: value.littleEndian, as: UInt64.self)
-        count &+= 8
+    mutating func store<Value: FixedWidthInteger>(_ value: Value) {
+        reserve(MemoryLayout<Value>.size)
+        UnsafeMutableRawPointer(base + count).storeBytes(of: value, as: Value.self)
+        count &+= MemoryLayout<Value>.size
     }
 
     /// An `int64`, `uint64` or enum field; a negative value takes ten bytes, as protobuf's two's complement asks.
@@ -136,23 +137,21 @@
     public mutating func fixed64(_ field: Int, _ value: UInt64) {
         guard value != 0 else { return }
         tag(field, .fixed64)
-        littleEndian(value)
+        store(value.littleEndian)
     }
 
     @inlinable
     public mutating func fixed32(_ field: Int, _ value: UInt32) {
         guard value != 0 else { return }
         tag(field, .fixed32)
-        reserve(4)
-        UnsafeMutableRawPointer(base + count).storeBytes(of: value.littleEndian, as: UInt32.self)
-        count &+= 4
+        store(value.littleEndian)
     }
 
     @inlinable
     public mutating func double(_ field: Int, _ value: Double, always: Bool = false) {
         guard always || value.bitPattern != 0 else { return }
         tag(field, .fixed64)
-        littleEndian(value.bitPattern)
+        store(value.bitPattern.littleEndian)
     }
 
     @inlinable
@@ -170,8 +169,8 @@
     public mutating func traceID(_ field: Int, high: UInt64, low: UInt64) {
         tag(field, .lengthDelimited)
         varint(16)
-        bigEndian(high)
-        bigEndian(low)
+        store(high.bigEndian)
+        store(low.bigEndian)
     }
 
     /// A span id's `bytes` field: its 8 bytes, big-endian.
@@ -179,14 +178,7 @@
     public mutating func spanID(_ field: Int, _ id: UInt64) {
         tag(field, .lengthDelimited)
         varint(8)
-        bigEndian(id)
-    }
-
-    @inlinable
-    mutating func bigEndian(_ word: UInt64) {
-        reserve(8)
-        UnsafeMutableRawPointer(base + count).storeBytes(of: word.bigEndian, as: UInt64.self)
-        count &+= 8
+        store(id.bigEndian)
     }
 
     /// A message already encoded (the resource and scope every request repeats).

@@ -88,11 +88,11 @@ public final class HistogramSeries: MetricSeries {
     public var nativeHistogram: NativeHistogram? { native.histogram }
 
     /// The bucket counts made cumulative, the last one `+Inf`'s.
-    var cumulativeCounts: [Double] {
+    var cumulativeCounts: [UInt64] {
         var cumulative: UInt64 = 0
         return (0..<bucketCount).map { index in
             cumulative += counts[index].load(ordering: .relaxed)
-            return Double(cumulative)
+            return cumulative
         }
     }
 
@@ -124,14 +124,10 @@ public final class HistogramSeries: MetricSeries {
         }
         let kept = context.exemplars == nil ? [] : exemplars.withLock { $0 }
         let bounds = context.bucketBounds
-        var cumulative: UInt64 = 0
-        let cumulativeCounts = (0..<bucketCount).map { index in
-            cumulative += counts[index].load(ordering: .relaxed)
-            return cumulative
-        }
+        let cumulativeCounts = cumulativeCounts
         writer.metric(labels: labelNames, values: labels.values) { metric in
             metric.message(7) { histogram in
-                histogram.unsigned(1, nativeReading?.count ?? cumulative)
+                histogram.unsigned(1, nativeReading?.count ?? cumulativeCounts.last ?? 0)
                 histogram.double(2, sum.double)
                 for index in bounds.indices {
                     histogram.message(3) { bucket in

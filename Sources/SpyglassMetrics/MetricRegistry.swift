@@ -82,12 +82,12 @@ public final class MetricRegistry: Sendable {
         mirror: (any MetricsFactory)? = nil
     ) {
         var configuration = configuration
-        if let native = configuration.nativeHistograms, native.usable != native {
+        if let native = configuration.nativeHistograms, case let usable = native.usable, usable != native {
             logger.warning("native_histograms_adjusted", metadata: [
-                "schema": "\(native.schema) → \(native.usable.schema)", "max_bucket_count": "\(native.maxBucketCount) → \(native.usable.maxBucketCount)",
+                "schema": "\(native.schema) → \(usable.schema)", "max_bucket_count": "\(native.maxBucketCount) → \(usable.maxBucketCount)",
                 "allowed": "a schema from -4 to 8 and at least one bucket",
             ])
-            configuration.nativeHistograms = native.usable
+            configuration.nativeHistograms = usable
         }
         self.configuration = configuration
         self.exemplars = exemplars

@@ -45,7 +45,7 @@ extension MetricRegistry {
             let names = family.core.descriptor.labelNames
             let bounds = family.core.descriptor.buckets + [.infinity]
             return family.core.seriesInOrder.map { series in
-                let counts = series.cumulativeCounts
+                let counts = series.cumulativeCounts.map { Double($0) }
                 return MetricSnapshot(
                     labels: Self.labels(names, series.labels),
                     value: counts.last ?? 0,
