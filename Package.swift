@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "SpyglassMetrics", targets: ["SpyglassMetrics"]),
         .library(name: "SpyglassTracing", targets: ["SpyglassTracing"]),
         .library(name: "SpyglassOTLP", targets: ["SpyglassOTLP"]),
+        .library(name: "SpyglassSentry", targets: ["SpyglassSentry"]),
         .library(name: "SpyglassHealth", targets: ["SpyglassHealth"]),
         .library(name: "SpyglassHealthChecks", targets: ["SpyglassHealthChecks"]),
         .library(name: "SpyglassJobs", targets: ["SpyglassJobs"]),
@@ -67,10 +68,29 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The bounded queue, batching, retries and drop counting both OTLP export and the Sentry reporter send through.
+        .target(
+            name: "SpyglassExport",
+            dependencies: [
+                "SpyglassCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Error reports over the Sentry envelope protocol (Sentry, GlitchTip, Bugsink).
         .target(
             name: "SpyglassSentry",
-            dependencies: ["SpyglassCore"],
+            dependencies: [
+                "SpyglassCore",
+                "SpyglassExport",
+                "SpyglassLogging",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strictSettings
         ),
         .target(
@@ -108,6 +128,7 @@ let package = Package(
             name: "SpyglassOTLP",
             dependencies: [
                 "SpyglassCore",
+                "SpyglassExport",
                 "SpyglassTracing",
                 "SpyglassLogging",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -269,6 +290,7 @@ let package = Package(
                 "SpyglassMetrics",
                 "SpyglassTracing",
                 "SpyglassOTLP",
+                "SpyglassExport",
                 "SpyglassHealth",
                 "SpyglassJobs",
                 "SpyglassGenAI",
@@ -439,6 +461,7 @@ let package = Package(
             name: "SpyglassOTLPTests",
             dependencies: [
                 "SpyglassOTLP",
+                "SpyglassExport",
                 "SpyglassCore",
                 "SpyglassTracing",
                 .product(name: "Logging", package: "swift-log"),

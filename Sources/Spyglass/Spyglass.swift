@@ -11,6 +11,7 @@ public import SpyglassDashboard
 public import SpyglassGenAI
 public import SpyglassJobs
 @_exported public import SpyglassOTLP
+@_exported public import SpyglassExport
 public import Tracing
 public import CoreMetrics
 import Synchronization

@@ -1,3 +1,4 @@
+@_spi(Export) import SpyglassExport
 import Foundation
 public import SpyglassCore
 
@@ -105,8 +106,8 @@ extension OTLPConfiguration {
     private static func batch(
         _ names: BatchVariableNames,
         in environment: EnvironmentVariables,
-        over configured: OTLPBatchConfiguration
-    ) throws(ConfigurationError) -> OTLPBatchConfiguration {
+        over configured: BatchConfiguration
+    ) throws(ConfigurationError) -> BatchConfiguration {
         func milliseconds(_ name: String) throws(ConfigurationError) -> Duration? {
             try environment.first(name).map { variable throws(ConfigurationError) in
                 Duration.milliseconds(try variable.integer("milliseconds", in: 1...600_000))

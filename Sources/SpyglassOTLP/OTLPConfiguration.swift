@@ -1,3 +1,4 @@
+public import SpyglassExport
 /// Where Spyglass sends telemetry over OTLP, and how spans and log records wait for export.
 ///
 /// Set ``SpyglassConfiguration/otlp`` to one, or set `OTEL_EXPORTER_OTLP_ENDPOINT`: export is on when an endpoint
@@ -55,10 +56,10 @@ public struct OTLPConfiguration: Sendable, Hashable {
     /// Whether metrics are exported (every `OTEL_METRIC_EXPORT_INTERVAL`, 60 s by default) as well as served on
     /// `/metrics`. Default `true`. Environment: `OTEL_METRICS_EXPORTER` (`otlp` or `none`).
     public var exportsMetrics: Bool
-    /// How finished spans are batched. Default ``OTLPBatchConfiguration/spans``. Environment: `OTEL_BSP_*`.
-    public var spanBatch: OTLPBatchConfiguration
-    /// How log records are batched. Default ``OTLPBatchConfiguration/logs``. Environment: `OTEL_BLRP_*`.
-    public var logBatch: OTLPBatchConfiguration
+    /// How finished spans are batched. Default ``BatchConfiguration/spans``. Environment: `OTEL_BSP_*`.
+    public var spanBatch: BatchConfiguration
+    /// How log records are batched. Default ``BatchConfiguration/logs``. Environment: `OTEL_BLRP_*`.
+    public var logBatch: BatchConfiguration
 
     /// Creates an export configuration; every parameter but the endpoint has the documented default.
     public init(
@@ -70,8 +71,8 @@ public struct OTLPConfiguration: Sendable, Hashable {
         exportsTraces: Bool = true,
         exportsLogs: Bool = true,
         exportsMetrics: Bool = true,
-        spanBatch: OTLPBatchConfiguration = .spans,
-        logBatch: OTLPBatchConfiguration = .logs
+        spanBatch: BatchConfiguration = .spans,
+        logBatch: BatchConfiguration = .logs
     ) {
         self.endpoint = endpoint
         self.tracesEndpoint = tracesEndpoint

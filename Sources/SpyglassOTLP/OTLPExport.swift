@@ -1,3 +1,4 @@
+@_spi(Export) public import SpyglassExport
 public import CoreMetrics
 import Foundation
 public import Logging
@@ -84,18 +85,18 @@ public struct OTLPExport: Sendable {
 
         let source = OTLPSource(service: service)
         var services: [any Service] = []
-        var spans: OTLPBatchExporter<SpanRecord>?
+        var spans: BatchExporter<SpanRecord>?
         if exportsTraces {
-            let exporter = OTLPBatchExporter<SpanRecord>(
+            let exporter = BatchExporter<SpanRecord>(
                 batch: otlp.spanBatch, requestTimeout: otlp.timeout, transport: try transport(otlp, .traces),
                 diagnostics: diagnostics, lossMessage: "spans_dropped", warningInterval: dropWarningInterval,
                 encode: source.spanEncoder(for: otlp.transport))
             spans = exporter
             services.append(exporter)
         }
-        var logs: OTLPBatchExporter<LogEntry>?
+        var logs: BatchExporter<LogEntry>?
         if otlp.exportsLogs {
-            let exporter = OTLPBatchExporter<LogEntry>(
+            let exporter = BatchExporter<LogEntry>(
                 batch: otlp.logBatch, requestTimeout: otlp.timeout, transport: try transport(otlp, .logs),
                 diagnostics: diagnostics, lossMessage: "log_records_dropped", warningInterval: dropWarningInterval,
                 encode: source.logEncoder(for: otlp.transport))
@@ -120,7 +121,7 @@ public struct OTLPExport: Sendable {
         )
     }
 
-    private static func transport(_ otlp: OTLPConfiguration, _ signal: OTLPSignal) throws(ConfigurationError) -> any OTLPTransport {
+    private static func transport(_ otlp: OTLPConfiguration, _ signal: OTLPSignal) throws(ConfigurationError) -> any ExportTransport {
         guard otlp.transport == .grpc else { return OTLPHTTPTransport(otlp, signal: signal) }
         do {
             return try OTLPGRPCTransport(otlp, signal: signal)

@@ -1,9 +1,10 @@
+@_spi(Export) import SpyglassExport
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 
 /// OTLP/gRPC: the collector services' unary `Export` calls over one HTTP/2 connection.
-struct OTLPGRPCTransport: OTLPTransport {
+struct OTLPGRPCTransport: ExportTransport {
     private let client: GRPCClient<HTTP2ClientTransport.Posix>
     private let metadata: Metadata
     private let method: MethodDescriptor
@@ -27,7 +28,7 @@ struct OTLPGRPCTransport: OTLPTransport {
         self.metadata = metadata
     }
 
-    func send(_ request: [UInt8], timeout: Duration) async throws(OTLPExportFailure) {
+    func send(_ request: [UInt8], timeout: Duration) async throws(ExportFailure) {
         var options = CallOptions.defaults
         options.timeout = timeout
         do {
@@ -41,9 +42,9 @@ struct OTLPGRPCTransport: OTLPTransport {
         } catch let error as RPCError {
             // The codes the OTLP specification lists as transient.
             let retryable: Set<RPCError.Code> = [.cancelled, .deadlineExceeded, .resourceExhausted, .aborted, .outOfRange, .unavailable, .dataLoss]
-            throw OTLPExportFailure(reason: "gRPC \(error.code): \(error.message)", isRetryable: retryable.contains(error.code))
+            throw ExportFailure(reason: "gRPC \(error.code): \(error.message)", isRetryable: retryable.contains(error.code))
         } catch {
-            throw OTLPExportFailure(reason: "\(error)", isRetryable: true)
+            throw ExportFailure(reason: "\(error)", isRetryable: true)
         }
     }
 

@@ -1,3 +1,4 @@
+@_spi(Export) import SpyglassExport
 import AsyncHTTPClient
 import Foundation
 import NIOCore
@@ -5,7 +6,7 @@ import NIOHTTP1
 import SwiftProtobuf
 
 /// OTLP/HTTP: each request a `POST` of a protobuf (or JSON) body to the signal's URL.
-struct OTLPHTTPTransport: OTLPTransport {
+struct OTLPHTTPTransport: ExportTransport {
     private let client: HTTPClient
     private let url: String
     private let headers: HTTPHeaders
@@ -20,7 +21,7 @@ struct OTLPHTTPTransport: OTLPTransport {
         self.headers = headers
     }
 
-    func send(_ body: [UInt8], timeout: Duration) async throws(OTLPExportFailure) {
+    func send(_ body: [UInt8], timeout: Duration) async throws(ExportFailure) {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers = headers
@@ -32,22 +33,17 @@ struct OTLPHTTPTransport: OTLPTransport {
             _ = try await response.body.collect(upTo: 1 << 20)
         } catch {
             // Refused, reset or timed out: the collector may be back for the next attempt.
-            throw OTLPExportFailure(reason: "\(error)", isRetryable: true)
+            throw ExportFailure(reason: "\(error)", isRetryable: true)
         }
         let status = response.status.code
         guard !(200..<300).contains(status) else { return }
         let retryable: Set<UInt> = [429, 502, 503, 504]
-        throw OTLPExportFailure(
+        throw ExportFailure(
             reason: "HTTP \(status)",
             isRetryable: retryable.contains(status),
-            retryAfter: response.headers.first(name: "Retry-After").flatMap(Self.retryAfter)
+            retryAfter: response.headers.first(name: "Retry-After").flatMap(ExportFailure.retryAfter),
+            loss: status == 429 ? .rateLimited : .exportFailed
         )
-    }
-
-    /// `Retry-After` in seconds; the HTTP-date form is taken as no advice, since clocks differ.
-    static func retryAfter(_ value: String) -> Duration? {
-        guard let seconds = Int(value.trimmingCharacters(in: .whitespaces)), (0...3600).contains(seconds) else { return nil }
-        return .seconds(seconds)
     }
 
     func run() async throws {}
@@ -67,7 +63,7 @@ extension TimeAmount {
 enum OTLPJSON {
     private static let idKeys: Set<String> = ["traceId", "spanId", "parentSpanId"]
 
-    static func encode(_ message: some SwiftProtobuf.Message) throws(OTLPExportFailure) -> [UInt8] {
+    static func encode(_ message: some SwiftProtobuf.Message) throws(ExportFailure) -> [UInt8] {
         var options = JSONEncodingOptions()
         options.alwaysPrintEnumsAsInts = true
         do {
@@ -75,7 +71,7 @@ enum OTLPJSON {
             let object = try JSONSerialization.jsonObject(with: canonical)
             return Array(try JSONSerialization.data(withJSONObject: hexIDs(object)))
         } catch {
-            throw OTLPExportFailure(reason: "the request could not be encoded as JSON: \(error)", isRetryable: false)
+            throw ExportFailure(reason: "the request could not be encoded as JSON: \(error)", isRetryable: false)
         }
     }
 

@@ -1,3 +1,4 @@
+@_spi(Export) import SpyglassExport
 @_spi(Protobuf) import SpyglassCore
 import Logging
 import SpyglassLogging
@@ -10,15 +11,15 @@ import Tracing
 
 extension OTLPSource {
     /// How a batch of spans is encoded for `transport`: protobuf written directly, or OTLP/JSON through the messages.
-    func spanEncoder(for transport: OTLPConfiguration.TransportProtocol) -> @Sendable ([SpanRecord]) throws(OTLPExportFailure) -> [UInt8] {
+    func spanEncoder(for transport: OTLPConfiguration.TransportProtocol) -> @Sendable ([SpanRecord]) throws(ExportFailure) -> [UInt8] {
         guard transport == .httpJSON else { return encodedTraceRequest }
-        return { spans throws(OTLPExportFailure) in try OTLPJSON.encode(traceRequest(spans)) }
+        return { spans throws(ExportFailure) in try OTLPJSON.encode(traceRequest(spans)) }
     }
 
     /// How a batch of log records is encoded for `transport`.
-    func logEncoder(for transport: OTLPConfiguration.TransportProtocol) -> @Sendable ([LogEntry]) throws(OTLPExportFailure) -> [UInt8] {
+    func logEncoder(for transport: OTLPConfiguration.TransportProtocol) -> @Sendable ([LogEntry]) throws(ExportFailure) -> [UInt8] {
         guard transport == .httpJSON else { return encodedLogsRequest }
-        return { records throws(OTLPExportFailure) in try OTLPJSON.encode(logsRequest(records)) }
+        return { records throws(ExportFailure) in try OTLPJSON.encode(logsRequest(records)) }
     }
 
     /// An `ExportTraceServiceRequest` holding `spans`.

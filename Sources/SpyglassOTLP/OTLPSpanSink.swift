@@ -1,6 +1,7 @@
-import SpyglassTracing
+@_spi(Export) public import SpyglassExport
+public import SpyglassTracing
 
 /// Sampled finished spans, queued for export.
-extension OTLPBatchExporter: SpanSink where Item == SpanRecord {
-    func append(_ span: SpanRecord) { enqueue(span) }
+extension BatchExporter: SpanSink where Item == SpanRecord {
+    public func append(_ span: SpanRecord) { enqueue(span) }
 }

@@ -2,6 +2,7 @@ import SpyglassCore
 import Testing
 
 @testable import SpyglassOTLP
+@_spi(Export) import SpyglassExport
 
 /// swift-otel reads the process environment itself: export refuses to start when it would read a variable
 /// differently from the environment Spyglass was given.

@@ -8,6 +8,7 @@ import Testing
 import Tracing
 
 @testable import SpyglassOTLP
+@_spi(Export) import SpyglassExport
 
 /// The span export against an OTLP/HTTP collector on a loopback port: batching, the exporter specification's
 /// retries, losses counted and reported once, the flush at graceful shutdown, the protobuf and JSON bodies.
@@ -23,20 +24,20 @@ import Tracing
     private func exporter(
         _ endpoint: String,
         transport: OTLPConfiguration.TransportProtocol = .httpProtobuf,
-        batch: OTLPBatchConfiguration = OTLPBatchConfiguration(scheduleDelay: .milliseconds(20)),
+        batch: BatchConfiguration = BatchConfiguration(scheduleDelay: .milliseconds(20)),
         diagnostics: InMemoryLogHandler = InMemoryLogHandler()
-    ) -> OTLPBatchExporter<SpanRecord> {
+    ) -> BatchExporter<SpanRecord> {
         var otlp = OTLPConfiguration(endpoint: endpoint, transport: transport, headers: ["x-api-key": "k1"])
         otlp.spanBatch = batch
         let source = OTLPSource(service: ServiceIdentity(name: "checkout", version: "1.2.3", environment: "test"))
-        return OTLPBatchExporter(
+        return BatchExporter(
             batch: batch, requestTimeout: .seconds(10), transport: OTLPHTTPTransport(otlp, signal: .traces),
-            retry: OTLPRetryPolicy(), diagnostics: Logger(label: "spyglass.otlp") { _ in diagnostics },
+            retry: RetryPolicy(), diagnostics: Logger(label: "spyglass.otlp") { _ in diagnostics },
             lossMessage: "spans_dropped", warningInterval: .seconds(3600), encode: source.spanEncoder(for: transport))
     }
 
     /// Runs `exporter` while `body` runs, then shuts it down gracefully and waits until it has stopped.
-    private func running(_ exporter: OTLPBatchExporter<SpanRecord>, _ body: () async throws -> Void) async throws {
+    private func running(_ exporter: BatchExporter<SpanRecord>, _ body: () async throws -> Void) async throws {
         let group = ServiceGroup(services: [exporter], logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         try await withThrowingTaskGroup { tasks in
             tasks.addTask { try await group.run() }
@@ -102,7 +103,7 @@ import Tracing
         let diagnostics = InMemoryLogHandler()
         try await collector.run { url in
             let export = exporter(
-                url, batch: OTLPBatchConfiguration(scheduleDelay: .seconds(3600), maxExportBatchSize: 2),
+                url, batch: BatchConfiguration(scheduleDelay: .seconds(3600), maxExportBatchSize: 2),
                 diagnostics: diagnostics)
             try await running(export) {
                 var requests = collector.received.makeAsyncIterator()
@@ -126,7 +127,7 @@ import Tracing
     @Test func aFullQueueDropsAndCountsWhatDoesNotFit() async throws {
         let diagnostics = InMemoryLogHandler()
         let export = exporter(
-            "http://127.0.0.1:9", batch: OTLPBatchConfiguration(scheduleDelay: .seconds(3600), maxQueueSize: 4, maxExportBatchSize: 4),
+            "http://127.0.0.1:9", batch: BatchConfiguration(scheduleDelay: .seconds(3600), maxQueueSize: 4, maxExportBatchSize: 4),
             diagnostics: diagnostics)
         for number in 1...10 { export.enqueue(Self.span(UInt64(number))) }
         #expect(export.queued == 4)
@@ -139,7 +140,7 @@ import Tracing
     @Test func gracefulShutdownSendsWhatIsQueuedBeforeTheDelay() async throws {
         let collector = OTLPCollector()
         try await collector.run { url in
-            let export = exporter(url, batch: OTLPBatchConfiguration(scheduleDelay: .seconds(3600), maxExportBatchSize: 2))
+            let export = exporter(url, batch: BatchConfiguration(scheduleDelay: .seconds(3600), maxExportBatchSize: 2))
             try await running(export) {
                 for number in 1...5 { export.enqueue(Self.span(UInt64(number))) }
                 // Two full batches go at once, without waiting for the hour.

@@ -8,6 +8,7 @@ import Testing
 import Tracing
 
 @testable import SpyglassOTLP
+@_spi(Export) import SpyglassExport
 
 /// The export requests Spyglass writes itself against swift-protobuf's encoding of the same messages, built from
 /// opentelemetry-proto's generated types: the same bytes where the order of fields is fixed, the same message once

@@ -1,17 +1,21 @@
 /// How long to wait before sending a failed batch again: exponential backoff with jitter, as the OTLP exporter
 /// specification asks, with OpenTelemetry Java's numbers (5 attempts, 1 s first, ×1.5, at most 5 s apart).
-struct OTLPRetryPolicy: Sendable {
-    var maxAttempts = 5
-    var initialBackoff: Duration = .seconds(1)
-    var multiplier = 1.5
-    var maxBackoff: Duration = .seconds(5)
+@_spi(Export)
+public struct RetryPolicy: Sendable {
+    public var maxAttempts = 5
+    public var initialBackoff: Duration = .seconds(1)
+    public var multiplier = 1.5
+    public var maxBackoff: Duration = .seconds(5)
     /// The longest a collector's `Retry-After` is followed; a longer one means the batch is lost.
-    var maxAdvisedDelay: Duration = .seconds(30)
+    public var maxAdvisedDelay: Duration = .seconds(30)
+
+    /// The specification's policy, with the numbers above.
+    public init() {}
 
     /// The wait after `attempt` failed attempts (1 after the first), `nil` when no attempt is left. The collector's
     /// advice wins when given; else a random share of 80–120% of the backoff, so that many exporters do not retry in
     /// step.
-    func delay(afterAttempt attempt: Int, advised: Duration?) -> Duration? {
+    public func delay(afterAttempt attempt: Int, advised: Duration?) -> Duration? {
         guard attempt < maxAttempts else { return nil }
         if let advised { return advised <= maxAdvisedDelay ? advised : nil }
         var backoff = initialBackoff

@@ -1,16 +1,18 @@
-import Logging
-import ServiceLifecycle
+public import Logging
+public import ServiceLifecycle
 @_spi(Locking) import SpyglassCore
 
-/// Finished items waiting for export, sent in batches by a background task: the request path only appends to a
-/// bounded queue under a lock, and wakes the task once per full batch, never per item.
+/// Items waiting for export, sent in batches by a background task: the request path only appends to a bounded
+/// queue under a lock, and wakes the task once per full batch, never per item. OTLP's span and log export and the
+/// Sentry reporter are each one.
 ///
-/// A batch is sent when it is full or when its oldest item has waited ``OTLPBatchConfiguration/scheduleDelay``. A
-/// transient failure is retried with exponential backoff and jitter (or after the delay the collector asks for),
-/// within ``OTLPBatchConfiguration/exportTimeout``; then, or on a permanent failure, the batch is counted lost. At
+/// A batch is sent when it is full or when its oldest item has waited ``BatchConfiguration/scheduleDelay``. A
+/// transient failure is retried with exponential backoff and jitter (or after the delay the receiver asks for),
+/// within ``BatchConfiguration/exportTimeout``; then, or on a permanent failure, the batch is counted lost. At
 /// graceful shutdown everything queued is sent once more, within one export timeout in all, before the transport's
 /// connections close.
-final class OTLPBatchExporter<Item: Sendable>: Service, Sendable {
+@_spi(Export)
+public final class BatchExporter<Item: Sendable>: Service, Sendable {
     private struct State {
         var queue: [Item] = []
         /// The export task, when it waits for a delay or shutdown, and for a full batch unless it is backing off.
@@ -25,30 +27,33 @@ final class OTLPBatchExporter<Item: Sendable>: Service, Sendable {
         case dropped
     }
 
-    private let batch: OTLPBatchConfiguration
+    private let batch: BatchConfiguration
     /// How long one request may take (`OTEL_EXPORTER_OTLP_TIMEOUT`).
     private let requestTimeout: Duration
-    private let transport: any OTLPTransport
-    private let encode: @Sendable ([Item]) throws(OTLPExportFailure) -> [UInt8]
-    private let retry: OTLPRetryPolicy
-    let drops = ExportDropCounter()
+    private let transport: any ExportTransport
+    private let encode: @Sendable ([Item]) throws(ExportFailure) -> [UInt8]
+    private let retry: RetryPolicy
+    /// What was lost, by reason.
+    public let drops = ExportDropCounter()
     private let warnings: DropWarnings
     private let diagnostics: Logger
-    /// The warning a loss is reported with: `spans_dropped`, `log_records_dropped`.
+    /// The warning a loss is reported with: `spans_dropped`, `log_records_dropped`, `error_events_dropped`.
     private let lossMessage: Logger.Message
     private let state = Locked(State())
 
     /// - Parameters:
+    ///   - requestTimeout: how long one request may take.
+    ///   - lossMessage: the warning a loss is reported with, once per reason and `warningInterval`.
     ///   - encode: the export request for a batch, encoded in the background, once however often it is sent.
-    init(
-        batch: OTLPBatchConfiguration,
+    public init(
+        batch: BatchConfiguration,
         requestTimeout: Duration,
-        transport: any OTLPTransport,
-        retry: OTLPRetryPolicy = OTLPRetryPolicy(),
+        transport: any ExportTransport,
+        retry: RetryPolicy = RetryPolicy(),
         diagnostics: Logger,
         lossMessage: Logger.Message,
         warningInterval: Duration,
-        encode: @escaping @Sendable ([Item]) throws(OTLPExportFailure) -> [UInt8]
+        encode: @escaping @Sendable ([Item]) throws(ExportFailure) -> [UInt8]
     ) {
         // A configuration made in code is not checked as the variables are: keep the loop from spinning or stalling.
         var batch = batch
@@ -67,7 +72,7 @@ final class OTLPBatchExporter<Item: Sendable>: Service, Sendable {
     }
 
     /// Queues `item`, or counts it lost when the queue is full.
-    func enqueue(_ item: Item) {
+    public func enqueue(_ item: Item) {
         let admission = state.withLock { state -> Admission in
             guard state.queue.count < batch.maxQueueSize else { return .dropped }
             state.queue.append(item)
@@ -85,9 +90,9 @@ final class OTLPBatchExporter<Item: Sendable>: Service, Sendable {
     }
 
     /// Items waiting, for tests and the dashboard.
-    var queued: Int { state.withLock { $0.queue.count } }
+    public var queued: Int { state.withLock { $0.queue.count } }
 
-    func run() async throws {
+    public func run() async throws {
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await self.transport.run() }
             await withGracefulShutdownHandler {
@@ -117,10 +122,10 @@ final class OTLPBatchExporter<Item: Sendable>: Service, Sendable {
                 lose(left, .exportFailed, because: "shutdown: the export timeout passed")
                 return
             }
-            do throws(OTLPExportFailure) {
+            do throws(ExportFailure) {
                 try await transport.send(encode(items), timeout: min(requestTimeout, deadline - .now))
             } catch {
-                lose(items.count, .exportFailed, because: error.reason)
+                lose(items.count, error.loss, because: error.reason)
             }
         }
     }
@@ -174,14 +179,14 @@ final class OTLPBatchExporter<Item: Sendable>: Service, Sendable {
     private func export(_ items: [Item]) async {
         let deadline = ContinuousClock.now + batch.exportTimeout
         let request: [UInt8]
-        do throws(OTLPExportFailure) {
+        do throws(ExportFailure) {
             request = try encode(items)
         } catch {
             return lose(items.count, .exportFailed, because: error.reason)
         }
         var attempt = 0
         while true {
-            do throws(OTLPExportFailure) {
+            do throws(ExportFailure) {
                 try await transport.send(request, timeout: min(requestTimeout, max(deadline - .now, .milliseconds(1))))
                 return
             } catch {
@@ -189,7 +194,7 @@ final class OTLPBatchExporter<Item: Sendable>: Service, Sendable {
                 guard error.isRetryable, let delay = retry.delay(afterAttempt: attempt, advised: error.retryAfter),
                     ContinuousClock.now + delay < deadline
                 else {
-                    lose(items.count, .exportFailed, because: error.reason)
+                    lose(items.count, error.loss, because: error.reason)
                     return
                 }
                 await wait(until: .now + delay, orFullBatch: false)
@@ -203,7 +208,9 @@ final class OTLPBatchExporter<Item: Sendable>: Service, Sendable {
         }
     }
 
-    private func lose(_ items: Int, _ reason: ExportDropCounter.Reason, because cause: String) {
+    /// Counts `items` lost for `reason` before they reached the queue (an owner's own gate, such as a rate limit
+    /// in force), with the same warning a loss in the queue gets.
+    public func lose(_ items: Int, _ reason: ExportDropCounter.Reason, because cause: String) {
         drops.add(items, reason)
         guard let unreported = warnings.due(reason, adding: items) else { return }
         diagnostics.warning(lossMessage, metadata: [

@@ -1,7 +1,8 @@
-/// How finished spans or log records wait for export: OpenTelemetry's batch processor settings.
+/// How items wait for export: OpenTelemetry's batch processor settings, which every ``BatchExporter`` takes.
 ///
-/// Spans use `OTEL_BSP_*`, log records `OTEL_BLRP_*`, with the specification's defaults.
-public struct OTLPBatchConfiguration: Sendable, Hashable {
+/// OTLP spans read `OTEL_BSP_*`, log records `OTEL_BLRP_*`, with the specification's defaults; the Sentry reporter
+/// has its own (``BatchConfiguration/errorEvents``).
+public struct BatchConfiguration: Sendable, Hashable {
     /// The longest a finished item waits before its batch is sent. `OTEL_BSP_SCHEDULE_DELAY` (default 5 s) /
     /// `OTEL_BLRP_SCHEDULE_DELAY` (default 1 s), milliseconds.
     public var scheduleDelay: Duration
@@ -30,7 +31,12 @@ public struct OTLPBatchConfiguration: Sendable, Hashable {
     }
 
     /// The span processor's defaults.
-    public static var spans: OTLPBatchConfiguration { OTLPBatchConfiguration() }
+    public static var spans: BatchConfiguration { BatchConfiguration() }
     /// The log record processor's defaults: a 1 s delay.
-    public static var logs: OTLPBatchConfiguration { OTLPBatchConfiguration(scheduleDelay: .seconds(1)) }
+    public static var logs: BatchConfiguration { BatchConfiguration(scheduleDelay: .seconds(1)) }
+    /// Error events for a Sentry server: each sent on its own as it comes (the protocol takes one event per
+    /// envelope), at most 100 waiting (sentry-python's queue size), 10 s for one event with its retries.
+    public static var errorEvents: BatchConfiguration {
+        BatchConfiguration(scheduleDelay: .milliseconds(1), exportTimeout: .seconds(10), maxQueueSize: 100, maxExportBatchSize: 1)
+    }
 }
