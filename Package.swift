@@ -89,6 +89,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
@@ -291,6 +292,7 @@ let package = Package(
                 "SpyglassTracing",
                 "SpyglassOTLP",
                 "SpyglassExport",
+                "SpyglassSentry",
                 "SpyglassHealth",
                 "SpyglassJobs",
                 "SpyglassGenAI",

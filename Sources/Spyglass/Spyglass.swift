@@ -12,6 +12,7 @@ public import SpyglassGenAI
 public import SpyglassJobs
 @_exported public import SpyglassOTLP
 @_exported public import SpyglassExport
+@_exported public import SpyglassSentry
 public import Tracing
 public import CoreMetrics
 import Synchronization
@@ -72,7 +73,10 @@ public enum Spyglass {
         let resolved = try configuration.applyingEnvironment(environment)
         let prices = try resolved.genAI.prices(over: prices)
         let stores = DashboardStores(resolved)
-        let unexported = try makeLoggingBackend(resolved, logs: stores?.logs, errors: stores?.errors)
+        // Breadcrumbs are the lines kept in process: the dashboard's, or a small store of their own without it.
+        let breadcrumbLines = resolved.sentry.isEnabled ? stores?.logs ?? LogStore(capacity: 2_000, byteLimit: 2 * 1024 * 1024) : stores?.logs
+        let errorReports = ErrorReports(groups: stores?.errors)
+        let unexported = try makeLoggingBackend(resolved, logs: breadcrumbLines, errors: errorReports)
         let export = try OTLPExport.make(
             resolved.otlp, service: resolved.service, tracing: resolved.tracing, environment: environment,
             diagnostics: Logger(label: "spyglass.otlp") { unexported.makeHandler(label: $0, metadataProvider: metadataProvider) },
@@ -80,6 +84,12 @@ public enum Spyglass {
             histogramBuckets: resolved.metrics.nativeHistograms?.maxBucketCount ?? 160
         )
         let logging = export?.logs.map(unexported.exporting) ?? unexported
+        let errorReporter = SentryReporter(
+            configuration: resolved.sentry, service: resolved.service, redactor: logging.redactor,
+            breadcrumbs: breadcrumbLines.map(LogStoreBreadcrumbs.init),
+            diagnostics: Logger(label: "spyglass.sentry") { unexported.makeHandler(label: $0, metadataProvider: metadataProvider) }
+        )
+        if let errorReporter { errorReports.report(to: errorReporter) }
         // Checked again: two threads may both have passed the first check with valid configurations.
         guard bootstrapped.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else {
             throw BootstrapError.alreadyBootstrapped
@@ -97,7 +107,7 @@ public enum Spyglass {
             exemplars: metadataProvider.map(ExemplarSource.metadataProvider) ?? .activeSpan,
             mirror: export?.metricsFactory
         )
-        observeSpyglass(in: metrics, logging: logging, spans: spans, logs: stores?.logs, export: export)
+        observeSpyglass(in: metrics, logging: logging, spans: spans, logs: stores?.logs, export: export, errorReporter: errorReporter)
         MetricsSystem.bootstrap(SpyglassMetricsFactory(registry: metrics))
 
         let health = HealthMonitor(service: resolved.serviceName, version: resolved.version, metrics: metrics, shutdownDelay: resolved.shutdownDelay)
@@ -119,7 +129,8 @@ public enum Spyglass {
             jobs: jobs,
             externalCalls: ExternalCallTelemetry(metrics: metrics),
             dashboard: stores.map { $0.dashboard(resolved, spans: spans, health: health, redactor: logging.redactor) },
-            exporters: export?.services ?? []
+            errorReporter: errorReporter,
+            exporters: (export?.services ?? []) + (errorReporter.map { [$0] } ?? [])
         )
     }
 
@@ -190,7 +201,8 @@ public enum Spyglass {
         logging: LogBackend,
         spans: SpanStore,
         logs: LogStore?,
-        export: OTLPExport?
+        export: OTLPExport?,
+        errorReporter: SentryReporter?
     ) {
         metrics.observeCounter(StandardMetrics.logEventsDropped, labels: ["sampling"]) { Double(logging.droppedBySampling) }
         metrics.observeCounter(StandardMetrics.logEventsDropped, labels: ["output_stalled"]) { Double(logging.writer.droppedLines) }
@@ -198,6 +210,9 @@ public enum Spyglass {
             metrics.observeCounter(StandardMetrics.spansDropped, labels: [reason.rawValue]) { Double(export?.spanDrops.count(reason) ?? 0) }
             metrics.observeCounter(StandardMetrics.logEventsDropped, labels: ["export_\(reason.rawValue)"]) {
                 Double(export?.logDrops.count(reason) ?? 0)
+            }
+            metrics.observeCounter(StandardMetrics.errorEventsDropped, labels: [reason.rawValue]) {
+                Double(errorReporter?.drops.count(reason) ?? 0)
             }
         }
         metrics.observeGauge(StandardMetrics.storeEntries, labels: ["spans"]) { Double(spans.count) }

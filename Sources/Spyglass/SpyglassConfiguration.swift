@@ -4,6 +4,7 @@ public import SpyglassLogging
 public import SpyglassMetrics
 public import SpyglassTracing
 public import SpyglassOTLP
+public import SpyglassSentry
 public import SpyglassGenAI
 public import SpyglassDashboard
 
@@ -37,6 +38,9 @@ public struct SpyglassConfiguration: Sendable, Hashable {
     /// Export over OTLP. Default `nil`: nothing leaves the process; an `OTEL_EXPORTER_OTLP_*ENDPOINT` variable turns
     /// it on and `OTEL_SDK_DISABLED=true` off. See ``OTLPConfiguration``.
     public var otlp: OTLPConfiguration?
+    /// Error reports to a Sentry, GlitchTip or Bugsink server. Default: off; `SENTRY_DSN` turns it on. See
+    /// ``SentryConfiguration``.
+    public var sentry: SentryConfiguration
     /// LLM prices, content capture and cost budgets. See ``GenAIConfiguration``.
     public var genAI: GenAIConfiguration
     /// The built-in dashboard at `/spyglass`. See ``DashboardConfiguration``.
@@ -59,6 +63,7 @@ public struct SpyglassConfiguration: Sendable, Hashable {
         metrics: MetricsConfiguration = MetricsConfiguration(),
         tracing: TracingConfiguration = TracingConfiguration(),
         otlp: OTLPConfiguration? = nil,
+        sentry: SentryConfiguration = SentryConfiguration(),
         genAI: GenAIConfiguration = GenAIConfiguration(),
         dashboard: DashboardConfiguration = DashboardConfiguration(),
         shutdownDelay: Duration = .zero,
@@ -71,6 +76,7 @@ public struct SpyglassConfiguration: Sendable, Hashable {
         self.metrics = metrics
         self.tracing = tracing
         self.otlp = otlp
+        self.sentry = sentry
         self.genAI = genAI
         self.dashboard = dashboard
         self.shutdownDelay = shutdownDelay
@@ -109,6 +115,7 @@ public struct SpyglassConfiguration: Sendable, Hashable {
         result.otlp = try OTLPConfiguration.applyingEnvironment(variables, over: otlp)
         // As in OpenTelemetry's SDKs, `OTEL_SDK_DISABLED=true` turns off every signal's export, not only tracing.
         if try variables.first("OTEL_SDK_DISABLED")?.boolean() == true { result.otlp = nil }
+        result.sentry = try sentry.applyingEnvironment(variables)
         return result
     }
 }

@@ -8,6 +8,7 @@ public import SpyglassJobs
 public import SpyglassDashboard
 public import SpyglassTracing
 public import SpyglassHTTP
+public import SpyglassSentry
 
 /// The running part of Spyglass, for a ServiceLifecycle `ServiceGroup`.
 ///
@@ -43,7 +44,11 @@ public struct SpyglassService: Service {
     /// The built-in dashboard, `nil` when it is off (``DashboardConfiguration``): serve it with the framework
     /// adapter (`router.addDashboard(dashboard)` in SpyglassHummingbird). The service samples its charts while it runs.
     public let dashboard: Dashboard?
-    /// swift-otel's processors and exporters, one per exported signal.
+    /// The Sentry reporter, `nil` unless a DSN is configured (``SpyglassConfiguration/sentry``, `SENTRY_DSN`): error
+    /// lines are reported without it; call ``SentryReporter/capture(_:message:level:extra:file:line:)`` to report
+    /// an error explicitly.
+    public let errorReporter: SentryReporter?
+    /// The OTLP exporters, one per exported signal, and the Sentry reporter.
     private let exporters: [any Service]
 
     init(
@@ -58,6 +63,7 @@ public struct SpyglassService: Service {
         jobs: JobTelemetry,
         externalCalls: ExternalCallTelemetry,
         dashboard: Dashboard?,
+        errorReporter: SentryReporter?,
         exporters: [any Service]
     ) {
         self.configuration = configuration
@@ -71,6 +77,7 @@ public struct SpyglassService: Service {
         self.jobs = jobs
         self.externalCalls = externalCalls
         self.dashboard = dashboard
+        self.errorReporter = errorReporter
         self.exporters = exporters
     }
 

@@ -41,9 +41,13 @@ public final class ErrorGroups: ErrorLineSink {
     }
 
     /// Counts one occurrence.
-    public func record(type: String, source: String, message: String, logger: String, traceID: String?, timestampNanoseconds: UInt64) {
-        let key = Key(type: type, source: source)
-        let message = Self.cut(message)
+    public func record(_ line: ErrorLine) {
+        let type = line.type
+        let logger = line.entry.label
+        let traceID = line.traceID
+        let timestampNanoseconds = line.entry.nanosecondsSinceEpoch
+        let key = Key(type: type, source: line.source)
+        let message = Self.cut(line.message)
         groups.withLock { groups in
             if var group = groups[key] {
                 group.count += 1
@@ -58,7 +62,7 @@ public final class ErrorGroups: ErrorLineSink {
                 groups[stalest.key] = nil
             }
             groups[key] = ErrorGroup(
-                type: type, source: source, count: 1, firstSeenNanoseconds: timestampNanoseconds,
+                type: type, source: line.source, count: 1, firstSeenNanoseconds: timestampNanoseconds,
                 lastSeenNanoseconds: timestampNanoseconds, message: message, logger: logger, sampleTraceID: traceID
             )
         }

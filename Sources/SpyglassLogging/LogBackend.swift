@@ -177,7 +177,7 @@ public final class LogBackend: Sendable {
         }
     }
 
-    /// Counts an error line in its group; the message is redacted as the line's was.
+    /// Hands an error line to the error sink, with its message redacted as the line's was.
     private func group(_ record: LogRecord, in errors: any ErrorLineSink) {
         var type = record.error.map { String(reflecting: Swift.type(of: $0)) } ?? "log"
         var source = "\(record.file):\(record.line)"
@@ -188,10 +188,12 @@ public final class LogBackend: Sendable {
         let message = record.error.map { "\(record.message): \($0)" } ?? record.message
         let traceID: String? =
             if let traceID = record.traceID { "\(traceID)" } else { record.span.map { $0.traceIDHex } }
-        errors.record(
-            type: type, source: source, message: redactor.redact(message), logger: record.label, traceID: traceID,
-            timestampNanoseconds: record.timestamp.nanosecondsSinceEpoch
-        )
+        let spanID: String? =
+            if let spanID = record.spanID { "\(spanID)" } else { record.span.map { $0.spanIDHex } }
+        errors.record(ErrorLine(
+            type: type, source: source, message: redactor.redact(message), traceID: traceID, spanID: spanID,
+            entry: LogEntry(record, redactor: redactor)
+        ))
     }
 
     private func keep(_ line: UnsafeRawBufferPointer, of record: LogRecord, in store: any LogLineSink) {

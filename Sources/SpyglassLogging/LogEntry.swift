@@ -79,6 +79,9 @@ public struct LogEntry: Sendable {
         self.redactor = redactor
     }
 
+    /// The id of the request the line was written in.
+    public var requestID: String? { context?.requestID }
+
     /// The message, with credentials removed as on standard output.
     public var redactedMessage: String { redactor.redact(message) }
 

@@ -15,15 +15,39 @@ public protocol LogLineSink: AnyObject, Sendable {
 }
 
 /// Where a ``LogBackend`` reports each line at `error` level and above, sampled out or not, so error counts are
-/// every occurrence: the built-in dashboard's error groups are one.
+/// every occurrence: the built-in dashboard's error groups and the Sentry reporter are such sinks.
 public protocol ErrorLineSink: AnyObject, Sendable {
-    /// Counts one error line.
-    ///
-    /// - Parameters:
-    ///   - type: the line's `error.type`, else the attached error's type, else `log`.
-    ///   - source: the line's `error.source`, else the log call's `file:line`.
-    ///   - message: the message (with the error's description), redacted.
-    func record(type: String, source: String, message: String, logger: String, traceID: String?, timestampNanoseconds: UInt64)
+    /// Takes one error line. Called on the logging thread: keep it to counting or queueing.
+    func record(_ line: ErrorLine)
+}
+
+/// One line at `error` level or above, as an ``ErrorLineSink`` gets it: how the dashboard groups it, and the whole
+/// line for a sink that reports it elsewhere.
+public struct ErrorLine: Sendable {
+    /// The line's `error.type`, else the attached error's type, else `log`.
+    public let type: String
+    /// The line's `error.source`, else the log call's `file:line`.
+    public let source: String
+    /// The message with the error's description, redacted.
+    public let message: String
+    /// The trace the line was written in, as 32 hex digits.
+    public let traceID: String?
+    /// The span the line was written in, as 16 hex digits.
+    public let spanID: String?
+    /// The line itself: level, logger, timestamp, context ids and metadata, redacted when read.
+    public let entry: LogEntry
+
+    /// Whether the line names an error (one attached, or an `error.type`), not just its level.
+    public var hasError: Bool { type != "log" }
+
+    package init(type: String, source: String, message: String, traceID: String?, spanID: String?, entry: LogEntry) {
+        self.type = type
+        self.source = source
+        self.message = message
+        self.traceID = traceID
+        self.spanID = spanID
+        self.entry = entry
+    }
 }
 
 /// Where a ``LogBackend`` hands every line it writes, for export (Spyglass's OTLP log export is one). Called on

@@ -20,6 +20,8 @@ public struct SentryEvent: Sendable, Hashable, Encodable {
     public var message: Message?
     public var exception: Exceptions?
     public var tags: [String: String]?
+    /// The line's other metadata, redacted as it was written.
+    public var extra: [String: String]?
     public var user: User?
     public var request: Request?
     public var contexts: Contexts?

@@ -1,13 +1,22 @@
+import SpyglassCore
 import SpyglassDashboard
+import SpyglassLogging
 import Testing
 
 /// The error groups, job history and metric history behind the dashboard keep their bounds and their order.
 @Suite struct DashboardStoresTests {
+    func errorLine(type: String, source: String, message: String, logger: String, traceID: String?, timestampNanoseconds: UInt64) -> ErrorLine {
+        ErrorLine(
+            type: type, source: source, message: message, traceID: traceID, spanID: nil,
+            entry: LogEntry(nanosecondsSinceEpoch: timestampNanoseconds, level: .error, label: logger, message: message, redactor: try! Redactor())
+        )
+    }
+
     @Test func errorsAreGroupedByTypeAndSource() {
         let errors = ErrorGroups(capacity: 2)
-        errors.record(type: "Timeout", source: "GET /v1/jobs", message: "first", logger: "api", traceID: "a", timestampNanoseconds: 10)
-        errors.record(type: "Timeout", source: "GET /v1/jobs", message: "second", logger: "api", traceID: nil, timestampNanoseconds: 30)
-        errors.record(type: "Timeout", source: "Api/Jobs.swift:12", message: "elsewhere", logger: "api", traceID: "b", timestampNanoseconds: 20)
+        errors.record(errorLine(type: "Timeout", source: "GET /v1/jobs", message: "first", logger: "api", traceID: "a", timestampNanoseconds: 10))
+        errors.record(errorLine(type: "Timeout", source: "GET /v1/jobs", message: "second", logger: "api", traceID: nil, timestampNanoseconds: 30))
+        errors.record(errorLine(type: "Timeout", source: "Api/Jobs.swift:12", message: "elsewhere", logger: "api", traceID: "b", timestampNanoseconds: 20))
         let groups = errors.all()
         #expect(groups.map(\.source) == ["GET /v1/jobs", "Api/Jobs.swift:12"], "the most recently seen first")
         let first = groups[0]
@@ -15,12 +24,12 @@ import Testing
         #expect(first.message == "second", "the latest message")
         #expect(first.sampleTraceID == "a", "an occurrence without a trace keeps the last sample trace")
 
-        errors.record(type: "Refused", source: "job research", message: String(repeating: "é", count: 400), logger: "jobs", traceID: "c", timestampNanoseconds: 40)
+        errors.record(errorLine(type: "Refused", source: "job research", message: String(repeating: "é", count: 400), logger: "jobs", traceID: "c", timestampNanoseconds: 40))
         #expect(errors.all().map(\.type) == ["Refused", "Timeout"])
         #expect(errors.all().map(\.source) == ["job research", "GET /v1/jobs"], "the group seen least recently made room")
         #expect(errors.all()[0].message.utf8.count <= ErrorGroups.messageLimit)
         // An odd cut would fall inside a two-byte character.
-        errors.record(type: "Refused", source: "job research", message: "x" + String(repeating: "é", count: 400), logger: "jobs", traceID: nil, timestampNanoseconds: 50)
+        errors.record(errorLine(type: "Refused", source: "job research", message: "x" + String(repeating: "é", count: 400), logger: "jobs", traceID: nil, timestampNanoseconds: 50))
         let cut = errors.all()[0].message
         #expect(cut.utf8.count <= ErrorGroups.messageLimit && cut == "x" + String(repeating: "é", count: 255), "\(cut.utf8.count) bytes")
     }

@@ -133,7 +133,13 @@ public enum StandardMetrics {
     )
     public static let spansDropped = CounterDefinition(
         "spyglass_spans_dropped_total",
-        help: "Spans the OTLP export lost, by reason (export_failed: the collector did not take a batch; queue_full: the export queue was full).",
+        help: "Spans the OTLP export lost, by reason (export_failed: the collector did not take a batch; queue_full: the export queue was full; rate_limited: the collector asked for a longer wait than is followed).",
+        labels: ["reason"]
+    )
+
+    public static let errorEventsDropped = CounterDefinition(
+        "spyglass_error_events_dropped_total",
+        help: "Error events the Sentry reporter lost, by reason (export_failed: the server did not take one; queue_full: the queue was full; rate_limited: the server's rate limit was in force).",
         labels: ["reason"]
     )
 
@@ -156,6 +162,6 @@ public enum StandardMetrics {
         dbQueries, dbQueryDuration, cacheHits, cacheMisses,
         healthCheckStatus, healthCheckDuration,
         processResidentMemory, processVirtualMemory, processCPUSeconds, processOpenFDs, processMaxFDs, processStartTime, appInfo,
-        seriesRejected, registrationsRejected, logEventsDropped, spansDropped, storeEntries, storeBytes, storeEvicted,
+        seriesRejected, registrationsRejected, logEventsDropped, spansDropped, errorEventsDropped, storeEntries, storeBytes, storeEvicted,
     ]
 }

@@ -1,0 +1,42 @@
+import Foundation
+import SpyglassCore
+import SpyglassDashboard
+import SpyglassSentry
+
+/// An event's breadcrumbs from the lines kept in process: those of its trace (or, without one, its request) written
+/// before it, read back from their JSON as they were written, redacted.
+struct LogStoreBreadcrumbs: BreadcrumbSource {
+    let store: LogStore
+
+    func breadcrumbs(traceID: String?, requestID: String?, before nanoseconds: UInt64, limit: Int) -> [SentryEvent.Breadcrumb] {
+        let trace = traceID.flatMap(Hex.traceID)
+        guard trace != nil || requestID != nil else { return [] }
+        let lines = store.newest(limit) { line in
+            guard line.timestampNanoseconds < nanoseconds else { return false }
+            if let trace { return line.traceIDHigh == trace.high && line.traceIDLow == trace.low }
+            return line.requestID == requestID
+        }
+        return lines.reversed().compactMap { line in
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.line)) as? [String: Any],
+                let message = object["message"] as? String
+            else { return nil }
+            return SentryEvent.Breadcrumb(
+                timestamp: Double(line.timestampNanoseconds) / 1e9,
+                category: object["logger"] as? String ?? "log",
+                level: Self.level(line.level),
+                message: message
+            )
+        }
+    }
+
+    /// Sentry's breadcrumb levels: `debug`, `info`, `warning`, `error`, `fatal`.
+    private static func level(_ level: Logger.Level) -> String {
+        switch level {
+        case .trace, .debug: "debug"
+        case .info, .notice: "info"
+        case .warning: "warning"
+        case .error: "error"
+        case .critical: "fatal"
+        }
+    }
+}

@@ -1,0 +1,165 @@
+public import Logging
+public import ServiceLifecycle
+public import SpyglassCore
+@_spi(Export) public import SpyglassExport
+public import SpyglassLogging
+import AsyncHTTPClient
+import Foundation
+import Instrumentation
+
+/// Reports errors to a Sentry, GlitchTip or Bugsink server over the Sentry envelope protocol.
+///
+/// As the log backend's ``ErrorLineSink`` it reports every line at `error` level and above that names an error
+/// (`logger.error("…", error: error)`, a handler's error that became a 5xx, a failed job), with no code in the
+/// service; ``capture(_:message:level:extra:file:line:)`` reports one explicitly. Lines at `error` level that
+/// name no error are counted in the dashboard's groups only.
+///
+/// Reporting never holds the caller up: a captured event is sampled, checked against the server's rate limits
+/// and appended to a bounded queue; a background task builds it (breadcrumbs, redaction), encodes it and sends it
+/// in its own envelope. What cannot be sent is counted in ``drops`` by reason; at graceful shutdown what is queued
+/// is sent within the export timeout. Run the reporter in the service group (``SpyglassService`` does).
+public final class SentryReporter: ErrorLineSink, Service {
+    /// What was configured: the DSN (shown without its key), environment, release, sample rate.
+    public let configuration: SentryConfiguration
+    /// Events lost, by reason: `queue_full`, `export_failed`, `rate_limited`.
+    public var drops: ExportDropCounter { exporter.drops }
+
+    private let exporter: BatchExporter<ErrorLine>
+    private let rateLimits: SentryRateLimits
+    private let redactor: Redactor
+
+    /// The most breadcrumbs an event carries.
+    public static let breadcrumbLimit = 30
+
+    /// A reporter for `configuration`; `nil` when it has no DSN or a sample rate of 0, so nothing is ever sent.
+    ///
+    /// - Parameters:
+    ///   - service: the environment and version events carry when the configuration names none.
+    ///   - redactor: what explicitly captured errors and extra context are redacted with; the log backend's.
+    ///   - breadcrumbs: the lines logged before an event in its request or job; `nil`: none.
+    ///   - diagnostics: where lost events are reported, once per reason every `warningInterval`.
+    ///   - batch: the queue size and the time one event may take, retries included; default
+    ///     ``SpyglassExport/BatchConfiguration/errorEvents``.
+    public convenience init?(
+        configuration: SentryConfiguration,
+        service: ServiceIdentity,
+        redactor: Redactor,
+        breadcrumbs: (any BreadcrumbSource)?,
+        diagnostics: Logger,
+        batch: BatchConfiguration = .errorEvents,
+        warningInterval: Duration = .seconds(10)
+    ) {
+        guard configuration.isEnabled, let dsn = configuration.dsn else { return nil }
+        let rateLimits = SentryRateLimits()
+        let transport = SentryHTTPTransport(dsn: dsn, client: "spyglass/\(service.version)", rateLimits: rateLimits)
+        self.init(
+            configuration: configuration, service: service, redactor: redactor, breadcrumbs: breadcrumbs, diagnostics: diagnostics,
+            batch: batch, warningInterval: warningInterval, transport: transport, rateLimits: rateLimits)
+    }
+
+    init(
+        configuration: SentryConfiguration,
+        service: ServiceIdentity,
+        redactor: Redactor,
+        breadcrumbs: (any BreadcrumbSource)?,
+        diagnostics: Logger,
+        batch: BatchConfiguration,
+        warningInterval: Duration,
+        transport: any ExportTransport,
+        rateLimits: SentryRateLimits
+    ) {
+        self.configuration = configuration
+        self.rateLimits = rateLimits
+        self.redactor = redactor
+        let release = configuration.release ?? service.version
+        let environment = configuration.environment ?? service.environment
+        exporter = BatchExporter(
+            batch: batch,
+            requestTimeout: batch.exportTimeout,
+            transport: transport,
+            diagnostics: diagnostics,
+            lossMessage: "error_events_dropped",
+            warningInterval: warningInterval
+        ) { lines throws(ExportFailure) in
+            // One event per envelope: the batch is one line.
+            guard let line = lines.first else { return [] }
+            var event = SentryEvent(line: line, eventID: Self.eventID(), release: release, environment: environment)
+            let crumbs = breadcrumbs?.breadcrumbs(
+                traceID: line.traceID, requestID: line.entry.requestID,
+                before: line.entry.nanosecondsSinceEpoch, limit: Self.breadcrumbLimit) ?? []
+            if !crumbs.isEmpty { event.breadcrumbs = SentryEvent.Breadcrumbs(values: crumbs) }
+            do {
+                return try SentryEnvelope.encode(event, sentAt: Date().timeIntervalSince1970)
+            } catch {
+                throw ExportFailure(reason: "the event could not be encoded: \(error)", isRetryable: false)
+            }
+        }
+    }
+
+    /// Takes an error line from the log backend: reported when it names an error.
+    public func record(_ line: ErrorLine) {
+        guard line.hasError else { return }
+        submit(line)
+    }
+
+    /// Reports `error` as an event of its own, without logging it: what Sentry's `capture_exception` does.
+    ///
+    /// The event carries what a logged error carries: the current ``SpyglassContext`` (its user as the user, its ids
+    /// as tags), the active span's trace, breadcrumbs from the request or job, and `extra`, redacted.
+    ///
+    /// ```swift
+    /// reporter.capture(error, extra: ["document_id": id, "stage": "parse"])
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - message: what was being done; default the error's description.
+    ///   - level: `error` (the default) or `critical` (sent as `fatal`).
+    ///   - extra: context for this event alone.
+    public func capture(
+        _ error: any Error,
+        message: String? = nil,
+        level: Logger.Level = .error,
+        extra: [String: String] = [:],
+        file: String = #fileID,
+        line: UInt = #line
+    ) {
+        let serviceContext = ServiceContext.current
+        let span = serviceContext?.spanIdentity
+        let entry = LogEntry(
+            nanosecondsSinceEpoch: UInt64(Date().timeIntervalSince1970 * 1e9),
+            level: level,
+            label: "spyglass.sentry",
+            message: message ?? String(describing: error),
+            error: error,
+            metadata: extra.mapValues { .string($0) },
+            context: serviceContext?.spyglass,
+            span: span,
+            file: file,
+            line: line,
+            redactor: redactor
+        )
+        submit(ErrorLine(
+            type: String(reflecting: type(of: error)), source: "\(file):\(line)", message: "", traceID: span?.traceIDHex,
+            spanID: span?.spanIDHex, entry: entry))
+    }
+
+    /// Events waiting to be sent.
+    public var queued: Int { exporter.queued }
+
+    public func run() async throws {
+        try await exporter.run()
+    }
+
+    private func submit(_ line: ErrorLine) {
+        if configuration.sampleRate < 1, Double.random(in: 0..<1) >= configuration.sampleRate { return }
+        guard !rateLimits.isLimited else {
+            exporter.lose(1, .rateLimited, because: "the server's rate limit is in force")
+            return
+        }
+        exporter.enqueue(line)
+    }
+
+    private static func eventID() -> String {
+        Hex.digits(high: UInt64.random(in: .min ... .max), low: UInt64.random(in: .min ... .max))
+    }
+}
