@@ -24,6 +24,7 @@ install_peers() {
     [ -x .venv/bin/phoenix ] || .venv/bin/pip install --quiet arize-phoenix
     [ -x .venv/bin/oteltap ] || .venv/bin/pip install --quiet oteltap
     .venv/bin/python -c "import sentry_sdk" 2>/dev/null || .venv/bin/pip install --quiet sentry-sdk
+    [ -x .venv/bin/bugsink-manage ] || .venv/bin/pip install --quiet bugsink
 
 }
 

@@ -10,6 +10,9 @@ import SpyglassHummingbird
 enum HummingbirdDemoServer {
     static func run(_ demo: DemoSetup) async throws {
         let router = Router(context: DemoRequestContext.self)
+        // Outside Spyglass's middleware, as authentication would be: the request's context, and so its
+        // `request_completed` line and any error report, carries the user.
+        router.add(middleware: DemoUserMiddleware())
         router.addSpyglass(demo.spyglass, setup: demo.http)
         let api = demo.api
         router.get("/v1/echo/{word}") { _, context in api.echo(try context.parameters.require("word")) }
@@ -53,5 +56,30 @@ enum HummingbirdDemoServer {
         } catch let refusal as DemoError {
             throw HTTPError(HTTPResponse.Status(code: refusal.status), message: refusal.message)
         }
+    }
+}
+
+/// Stands in for authentication: `X-User-ID` (letters, digits, `-`, `_`, `.`, at most 64) becomes the user of the
+/// request's ``SpyglassContext``; anything else is ignored.
+struct DemoUserMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let user = request.headers[HTTPField.Name("X-User-ID")!], DemoUser.isValid(user) else {
+            return try await next(request, context)
+        }
+        return try await SpyglassContext.with({ $0.userID = user }) { try await next(request, context) }
+    }
+}
+
+enum DemoUser {
+    static func isValid(_ id: String) -> Bool {
+        !id.isEmpty && id.utf8.count <= 64
+            && id.utf8.allSatisfy { $0.isASCIILetterOrDigit || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }
+    }
+}
+
+extension UInt8 {
+    fileprivate var isASCIILetterOrDigit: Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(self) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(self)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self)
     }
 }

@@ -71,6 +71,12 @@ public enum Peers {
         get throws { try venvExecutable("oteltap", package: "oteltap") }
     }
 
+    /// Bugsink's commands (PyPI `bugsink`) in `.venv`: `bugsink-create-conf`, `bugsink-manage`, and `gunicorn` to
+    /// serve it; a self-hosted server of the Sentry protocol.
+    public static func bugsink(_ command: String) throws -> String {
+        try venvExecutable(command, package: "bugsink")
+    }
+
     private static func venvExecutable(_ name: String, package: String) throws -> String {
         let path = repository.appendingPathComponent(".venv/bin/\(name)").path
         guard FileManager.default.isExecutableFile(atPath: path) else {
@@ -127,10 +133,18 @@ public enum Peers {
     /// Runs `executable` with `input` on its standard input and waits for it to exit. The waiting happens on a
     /// dispatch thread: a test blocking a thread of the two-thread concurrency pool for the seconds Python takes to
     /// start would stall every other test's timers.
-    public static func run(_ executable: String, _ arguments: [String], input: [UInt8]) async throws -> Output {
+    ///
+    /// - Parameters:
+    ///   - environment: the child's whole environment; `nil`, this process's.
+    ///   - directory: where it runs; `nil`, here.
+    public static func run(
+        _ executable: String, _ arguments: [String], input: [UInt8], environment: [String: String]? = nil, directory: URL? = nil
+    ) async throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if let environment { process.environment = environment }
+        if let directory { process.currentDirectoryURL = directory }
         let stdin = Pipe()
         let stdout = Pipe()
         let stderr = Pipe()
