@@ -53,17 +53,18 @@ import FoundationNetworking
         "OTEL_EXPORTER_OTLP_LOGS_CERTIFICATE": "/ca.pem", "OTEL_EXPORTER_OTLP_LOGS_CLIENT_KEY": "/key.pem",
         "OTEL_EXPORTER_OTLP_LOGS_CLIENT_CERTIFICATE": "/client.pem", "OTEL_EXPORTER_OTLP_COMPRESSION": "gzip",
         "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION": "zstd", "OTEL_EXPORTER_OTLP_LOGS_COMPRESSION": "brotli",
+        "SENTRY_DSN": "https://0bb30952d619406484287374d50d5d91@/42", "SENTRY_SAMPLE_RATE": "2",
     ]
     static let freeText: Set = [
         "SPYGLASS_SERVICE_NAME", "OTEL_SERVICE_NAME", "SPYGLASS_ENVIRONMENT", "APP_ENV", "SPYGLASS_VERSION", "APP_VERSION",
-        "SPYGLASS_LOG_REDACT_KEYS", "SPYGLASS_LOG_ALLOW_KEYS",
+        "SPYGLASS_LOG_REDACT_KEYS", "SPYGLASS_LOG_ALLOW_KEYS", "SENTRY_ENVIRONMENT", "SENTRY_RELEASE",
     ]
 
     /// Every variable of README's table, as its first column names them.
     static func tableVariables() throws -> Set<String> {
         let readme = try String(contentsOf: Peers.repository.appendingPathComponent("README.md"), encoding: .utf8)
         var names: Set<String> = []
-        for line in readme.split(separator: "\n") where line.hasPrefix("| `SPYGLASS_") || line.hasPrefix("| `OTEL_") {
+        for line in readme.split(separator: "\n") where line.hasPrefix("| `SPYGLASS_") || line.hasPrefix("| `OTEL_") || line.hasPrefix("| `SENTRY_") {
             let firstColumn = line.split(separator: "|")[0]
             for match in firstColumn.matches(of: /`(…_)?([A-Z][A-Z0-9_]+)`/) {
                 names.insert(match.output.1 == nil ? String(match.output.2) : "OTEL_EXPORTER_OTLP_" + match.output.2)
@@ -83,6 +84,7 @@ import FoundationNetworking
             let message = demo.standardError
             #expect(message.hasPrefix("spyglass-demo: \(variable)="), "\(variable): \(message)")
             #expect(message.hasSuffix("\n") && message.dropLast().split(separator: "\n").count == 1, "\(variable): \(message)")
+            #expect(!message.contains("0bb30952d619406484287374d50d5d91"), "a refused DSN is named without its key: \(message)")
         }
         // Free text, however hostile, is written as JSON text on every line.
         let hostile = "svc\"\\\n\u{1}</script>" + String(repeating: "x", count: 10_000)
