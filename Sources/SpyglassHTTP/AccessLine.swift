@@ -17,10 +17,11 @@ final class AccessLine: Sendable {
     private let userAgent: LogFieldKey
     private let clientAddress: LogFieldKey
     private let errorSource: LogFieldKey
+    private let requestHeaders: LogFieldKey
 
     static let message = "request_completed"
     /// The most fields one line has.
-    private static let capacity = 10
+    private static let capacity = 11
 
     init(logger: Logger) {
         self.logger = logger
@@ -36,6 +37,7 @@ final class AccessLine: Sendable {
         userAgent = LogFieldKey("user_agent", for: backend)
         clientAddress = LogFieldKey("client_address", for: backend)
         errorSource = LogFieldKey("error.source", for: backend)
+        requestHeaders = LogFieldKey("request_headers", for: backend)
     }
 
     /// Whether lines go to Spyglass's backend typed, not through swift-log.
@@ -56,7 +58,8 @@ final class AccessLine: Sendable {
         responseBytes: Int,
         userAgent: String?,
         clientAddress: String?,
-        error: (any Error)?
+        error: (any Error)?,
+        requestHeaders: Logger.Metadata?
     ) {
         let level = Self.level(status: status)
         if let handler, level < handler.logLevel { return }
@@ -76,6 +79,7 @@ final class AccessLine: Sendable {
             if let userAgent { add(self.userAgent, .string(userAgent)) }
             if let clientAddress { add(self.clientAddress, .string(clientAddress)) }
             if error != nil { add(errorSource, .string(method + " " + endpoint)) }
+            if let requestHeaders { add(self.requestHeaders, .object(requestHeaders)) }
             let fields = UnsafeBufferPointer(rebasing: storage[..<count])
             defer { _ = storage.baseAddress!.deinitialize(count: count) }
             if let handler {

@@ -10,6 +10,10 @@ public protocol HTTPHeaderLookup {
 
     /// Every field called `name`, in order (a `Cookie` can come as several fields).
     func values(named name: HTTPHeaderName) -> [String]
+
+    /// Calls `body` with each field's name and value, in order. Read only for a failed request's
+    /// `request_headers`, never on a request that succeeds.
+    func forEachField(_ body: (_ name: String, _ value: String) -> Void)
 }
 
 /// A header name as the core asks for it.

@@ -173,7 +173,7 @@ enum RequestSpan: Sendable {
 }
 
 /// One request being recorded, from ``HTTPRequestRecorder/begin(method:path:scheme:headers:clientAddress:requestID:)``
-/// to ``finish(status:responseBytes:endpoint:error:)``.
+/// to ``finish(status:responseBytes:endpoint:error:requestHeaders:)``.
 package struct RequestRecording: Sendable {
     let recorder: HTTPRequestRecorder
     let method: String
@@ -210,14 +210,16 @@ package struct RequestRecording: Sendable {
         }
     }
 
-    /// ``finish(status:responseBytes:endpoint:error:)`` from outside the request's scope (a streamed body is
-    /// written after it ended), with the request's context bound again for the log line.
-    package func finishInContext(status: Int, responseBytes: Int, endpoint: String?, error: (any Error)? = nil) {
+    /// ``finish(status:responseBytes:endpoint:error:requestHeaders:)`` from outside the request's scope (a streamed
+    /// body is written after it ended), with the request's context bound again for the log line.
+    package func finishInContext(
+        status: Int, responseBytes: Int, endpoint: String?, error: (any Error)? = nil, requestHeaders: some HTTPHeaderLookup
+    ) {
         guard let serviceContext else {
-            return finish(status: status, responseBytes: responseBytes, endpoint: endpoint, error: error)
+            return finish(status: status, responseBytes: responseBytes, endpoint: endpoint, error: error, requestHeaders: requestHeaders)
         }
         ServiceContext.withValue(serviceContext) {
-            finish(status: status, responseBytes: responseBytes, endpoint: endpoint, error: error)
+            finish(status: status, responseBytes: responseBytes, endpoint: endpoint, error: error, requestHeaders: requestHeaders)
         }
     }
 
@@ -229,7 +231,11 @@ package struct RequestRecording: Sendable {
     ///   - error: what the handler threw, or what writing the body failed with. It is recorded on the span and
     ///     logged with `error.source` set to the route (`GET /v1/jobs/{id}`): Swift errors carry no throw site, so
     ///     the route is where the dashboard's error groups place it.
-    package func finish(status: Int, responseBytes: Int, endpoint: String?, error: (any Error)? = nil) {
+    ///   - requestHeaders: the request's headers; read only when the status is 5xx, for the line's
+    ///     `request_headers` (``FailedRequestHeaders``).
+    package func finish(
+        status: Int, responseBytes: Int, endpoint: String?, error: (any Error)? = nil, requestHeaders: some HTTPHeaderLookup
+    ) {
         let elapsed = ContinuousClock.now - start
         let configuration = recorder.configuration
         let endpoint = endpoint ?? HTTPMetrics.unmatchedEndpoint
@@ -280,7 +286,8 @@ package struct RequestRecording: Sendable {
         recorder.accessLine.write(
             method: method, endpoint: endpoint, path: path, status: status,
             durationMilliseconds: elapsed.roundedMilliseconds, requestBytes: requestBytes, responseBytes: responseBytes,
-            userAgent: userAgent, clientAddress: clientAddress, error: error
+            userAgent: userAgent, clientAddress: clientAddress, error: error,
+            requestHeaders: status >= 500 ? FailedRequestHeaders.metadata(of: requestHeaders) : nil
         )
     }
 }

@@ -18,6 +18,10 @@ struct HummingbirdHeaders: HTTPHeaderLookup {
         return fields[values: name]
     }
 
+    func forEachField(_ body: (_ name: String, _ value: String) -> Void) {
+        for field in fields { body(field.name.canonicalName, field.value) }
+    }
+
     /// The names the core reads are parsed once; another propagator's keys are validated per call.
     private static func fieldName(_ name: HTTPHeaderName) -> HTTPField.Name? {
         switch name.known {

@@ -93,7 +93,7 @@ public struct SpyglassMiddleware<Context: RequestContext>: RouterMiddleware {
             if let length = response.body.contentLength {
                 // A body of known length is (nearly always) already in memory: record now, and leave
                 // Hummingbird's single-write path for buffers alone.
-                recording.finish(status: status, responseBytes: length, endpoint: endpoint, error: thrown)
+                recording.finish(status: status, responseBytes: length, endpoint: endpoint, error: thrown, requestHeaders: headers)
             } else {
                 // A stream: recorded once written, so the duration covers it and its bytes are counted. The
                 // body is written after this scope has ended.
@@ -103,9 +103,11 @@ public struct SpyglassMiddleware<Context: RequestContext>: RouterMiddleware {
                     let counter = ByteCounter()
                     do {
                         try await body.write(CountingResponseBodyWriter(parent: writer, counter: counter))
-                        recording.finishInContext(status: status, responseBytes: counter.bytes, endpoint: endpoint, error: thrown)
+                        recording.finishInContext(
+                            status: status, responseBytes: counter.bytes, endpoint: endpoint, error: thrown, requestHeaders: headers)
                     } catch {
-                        recording.finishInContext(status: status, responseBytes: counter.bytes, endpoint: endpoint, error: error)
+                        recording.finishInContext(
+                            status: status, responseBytes: counter.bytes, endpoint: endpoint, error: error, requestHeaders: headers)
                         throw error
                     }
                 }

@@ -101,6 +101,7 @@ final class JSONLineFormat: LineFormat {
             case .string(let text): line.appendJSONString(text, policy: policy)
             case .int(let number): line.append(decimal: number)
             case .double(let number): line.appendJSON(number, policy: policy)
+            case .object(let fields): line.appendJSON(.dictionary(fields), policy: policy)
             }
         }
     }

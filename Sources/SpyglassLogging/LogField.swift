@@ -12,6 +12,9 @@ package struct LogField: Sendable {
         case int(Int)
         /// Written as a JSON number, like `.stringConvertible` of a `Double` (a string when not finite).
         case double(Double)
+        /// Written as a JSON object: each value whose key names a credential is replaced, the others are scanned
+        /// and cut like `.string` values.
+        case object(Logger.Metadata)
 
         /// The metadata value the same field would have been logged as.
         package var metadataValue: Logger.MetadataValue {
@@ -19,6 +22,7 @@ package struct LogField: Sendable {
             case .string(let text): .string(text)
             case .int(let number): .stringConvertible(number)
             case .double(let number): .stringConvertible(number)
+            case .object(let fields): .dictionary(fields)
             }
         }
     }

@@ -9,7 +9,8 @@ extension SentryEvent {
     /// - The culprit and the fingerprint are the dashboard's error group (`error.source`, and type with source), so
     ///   an issue on the server is a group in the dashboard.
     /// - The request is its method and route template as the transaction, its path without query as the URL, and
-    ///   `User-Agent`; no body and no other header ever leaves the process.
+    ///   its headers as a failed request's line carries them (`request_headers`: bounded, a credential's value
+    ///   replaced, the others scanned), else its `User-Agent`; no body ever leaves the process.
     /// - `user_id` is the user, `request_id`, `session_id`, `workspace_id`, `job_id`, the route and status are tags,
     ///   every other field of the line is `extra`, and the trace context links the event to its trace.
     public init(line: ErrorLine, eventID: String, release: String?, environment: String?) {
@@ -27,7 +28,14 @@ extension SentryEvent {
         fingerprint = [line.type, line.source]
         message = Message(formatted: entry.redactedMessage)
         var attributes: [String: String] = [:]
-        entry.forEachAttribute { key, value in attributes[key] = Self.text(value) }
+        var requestHeaders: [String: String]?
+        entry.forEachAttribute { key, value in
+            if key == "request_headers", case .dictionary(let fields) = value {
+                requestHeaders = fields.mapValues(Self.text)
+            } else {
+                attributes[key] = Self.text(value)
+            }
+        }
         let description = attributes.removeValue(forKey: "error.message")
         attributes["error.type"] = nil
         attributes["error.source"] = nil
@@ -38,7 +46,9 @@ extension SentryEvent {
         for key in Self.tagKeys { tags[key] = attributes.removeValue(forKey: key) }
         if let userID = tags.removeValue(forKey: "user_id") { user = User(id: userID) }
         if let method = attributes["method"], let path = attributes["path"] {
-            request = Request(method: method, url: path, headers: attributes["user_agent"].map { ["User-Agent": $0] })
+            var headers = requestHeaders ?? [:]
+            if headers["user-agent"] == nil, let userAgent = attributes["user_agent"] { headers["user-agent"] = userAgent }
+            request = Request(method: method, url: path, headers: headers.isEmpty ? nil : headers)
             for key in ["method", "path", "user_agent"] { attributes[key] = nil }
             if let endpoint = tags["endpoint"] { transaction = "\(method) \(endpoint)" }
         }

@@ -71,11 +71,12 @@ public struct SpyglassMiddleware: AsyncMiddleware {
             return response
         }
 
+        let headers = VaporHeaders(headers: request.headers)
         let recording = recorder.begin(
             method: request.method.rawValue,
             path: path,
             scheme: request.url.scheme,
-            headers: VaporHeaders(headers: request.headers),
+            headers: headers,
             clientAddress: recorder.recordsRequestDetails ? request.remoteAddress?.ipAddress : nil,
             requestID: requestID
         )
@@ -95,10 +96,14 @@ public struct SpyglassMiddleware: AsyncMiddleware {
             let endpoint = Self.endpoint(of: request)
             let declaredLength = response.body.count
             // A stream declares -1 when its length is unknown; only those bodies need counting as they are written.
-            if declaredLength < 0, let counted = Self.counting(response.body, recording: recording, status: status, endpoint: endpoint, thrown: thrown) {
+            if declaredLength < 0,
+                let counted = Self.counting(
+                    response.body, recording: recording, status: status, endpoint: endpoint, thrown: thrown, requestHeaders: headers)
+            {
                 response.body = counted
             } else {
-                recording.finish(status: status, responseBytes: max(declaredLength, 0), endpoint: endpoint, error: thrown)
+                recording.finish(
+                    status: status, responseBytes: max(declaredLength, 0), endpoint: endpoint, error: thrown, requestHeaders: headers)
             }
             return response
         }
@@ -121,10 +126,14 @@ public struct SpyglassMiddleware: AsyncMiddleware {
     }
 
     /// A streamed body recorded once written: the duration covers it and its bytes are counted.
-    private static func counting(_ body: Response.Body, recording: RequestRecording, status: Int, endpoint: String?, thrown: (any Error)?) -> Response.Body? {
+    private static func counting(
+        _ body: Response.Body, recording: RequestRecording, status: Int, endpoint: String?, thrown: (any Error)?,
+        requestHeaders: VaporHeaders
+    ) -> Response.Body? {
         let counter = ByteCounter()
         return StreamedBody.counting(body, counter: counter) { error in
-            recording.finishInContext(status: status, responseBytes: counter.bytes, endpoint: endpoint, error: error ?? thrown)
+            recording.finishInContext(
+                status: status, responseBytes: counter.bytes, endpoint: endpoint, error: error ?? thrown, requestHeaders: requestHeaders)
         }
     }
 

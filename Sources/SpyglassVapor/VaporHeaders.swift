@@ -12,4 +12,8 @@ struct VaporHeaders: HTTPHeaderLookup {
     func values(named name: HTTPHeaderName) -> [String] {
         headers[name.text]
     }
+
+    func forEachField(_ body: (_ name: String, _ value: String) -> Void) {
+        for (name, value) in headers { body(name, value) }
+    }
 }

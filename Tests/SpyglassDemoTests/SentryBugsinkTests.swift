@@ -78,6 +78,10 @@ import FoundationNetworking
             #expect(tags["status"] as? String == "502")
             let request = event["request"] as? [String: Any] ?? [:]
             #expect(request["method"] as? String == "POST" && request["url"] as? String == "/v1/chat", "\(request)")
+            let headers = request["headers"] as? [String: Any] ?? [:]
+            #expect(headers["content-type"] as? String == "application/json", "\(request)")
+            #expect(headers["x-user-id"] as? String == "user-7")
+            #expect(headers["authorization"] as? String == "[REDACTED]", "the header is there, its value is not")
             let trace = ((event["contexts"] as? [String: Any])?["trace"] as? [String: Any]) ?? [:]
             #expect(chatTraces.contains(trace["trace_id"] as? String ?? ""), "the event links to its request's trace: \(trace)")
             // A chat request logs nothing at info before its error; the jobs' lines, logged just before in other

@@ -81,11 +81,12 @@ import Testing
 
     private func line(
         _ accessLine: AccessLine, status: Int = 200, path: String = "/v1/jobs/42", userAgent: String? = "curl/8.5.0",
-        error: (any Error)? = nil, duration: Double = 0.42
+        error: (any Error)? = nil, duration: Double = 0.42, requestHeaders: Logger.Metadata? = nil
     ) {
         accessLine.write(
             method: "GET", endpoint: "/v1/jobs/{id}", path: path, status: status, durationMilliseconds: duration,
-            requestBytes: 0, responseBytes: 61, userAgent: userAgent, clientAddress: "127.0.0.1", error: error)
+            requestBytes: 0, responseBytes: 61, userAgent: userAgent, clientAddress: "127.0.0.1", error: error,
+            requestHeaders: requestHeaders)
     }
 
     @Test func typedLinesAreTheLinesSwiftLogWrites() throws {
@@ -135,4 +136,39 @@ import Testing
         #expect(written.typed.count == 2 && written.generic.count == 2)
         try expectSameLines(written)
     }
+
+    @Test func aFailedRequestsHeadersAreAnObjectWithCredentialsRedacted() throws {
+        let headers = FailedRequestHeaders.metadata(of: ListHeaders(fields: [
+            ("Accept", "application/json"), ("Authorization", "Bearer sk-live-abcdefghijklmnop"),
+            ("Cookie", "session=s3cr3t"), ("X-Api-Key", "k-123456"), ("Accept", "text/plain"),
+            ("X-Note", "postgres://ada:hunter2@db.internal/app"),
+        ]))
+        let written = try write { accessLine in line(accessLine, status: 502, requestHeaders: headers) }
+        try expectSameLines(written)
+        let typed = try #require(written.typed.first)
+        let object = try #require(JSONSerialization.jsonObject(with: Data(typed.utf8)) as? [String: Any])
+        let logged = try #require(object["request_headers"] as? [String: String])
+        #expect(logged["accept"] == "application/json, text/plain")
+        #expect(logged["authorization"] == "[REDACTED]" && logged["cookie"] == "[REDACTED]" && logged["x-api-key"] == "[REDACTED]")
+        #expect(logged["x-note"]?.contains("hunter2") == false, "values are scanned for credentials")
+        for secret in ["sk-live-abcdefghijklmnop", "s3cr3t", "k-123456", "hunter2"] { #expect(!typed.contains(secret)) }
+    }
+
+    @Test func failedRequestHeadersAreBounded() {
+        let many = (0..<100).map { ("X-Field-\($0)", "v") }
+        let long = String(repeating: "n", count: FailedRequestHeaders.nameLimit + 1)
+        let headers = FailedRequestHeaders.metadata(of: ListHeaders(fields: [(long, "dropped")] + many + [("X-Field-0", "again")]))
+        #expect(headers.count == FailedRequestHeaders.fieldLimit)
+        #expect(headers[long.lowercased()] == nil)
+        #expect(headers["x-field-0"] == "v, again", "a repeat of a kept field is joined even past the limit")
+        #expect(headers["x-field-\(FailedRequestHeaders.fieldLimit)"] == nil)
+    }
+}
+
+/// Request headers in the order sent, names as sent.
+struct ListHeaders: HTTPHeaderLookup {
+    var fields: [(String, String)]
+    func firstValue(named name: HTTPHeaderName) -> String? { fields.first { $0.0.lowercased() == name.text }?.1 }
+    func values(named name: HTTPHeaderName) -> [String] { fields.filter { $0.0.lowercased() == name.text }.map(\.1) }
+    func forEachField(_ body: (_ name: String, _ value: String) -> Void) { for (name, value) in fields { body(name, value) } }
 }

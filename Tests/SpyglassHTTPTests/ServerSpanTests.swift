@@ -58,14 +58,16 @@ import Tracing
         let recorder = HTTPRequestRecorder(
             metrics: MetricRegistry(), configuration: HTTPInstrumentationConfiguration(logsRequests: false),
             logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, tracer: tracer)
+        let headers = DictionaryHeaders(fields: request.headers)
         let recording = recorder.begin(
-            method: request.method, path: request.path, scheme: "http", headers: DictionaryHeaders(fields: request.headers),
+            method: request.method, path: request.path, scheme: "http", headers: headers,
             clientAddress: request.clientAddress, requestID: "req-1")
         if !request.handlerAttributes.isEmpty {
             let span = try #require(recording.serviceContext.flatMap { ServiceContext.withValue($0) { SpyglassSpan.current } })
             span.attributes = request.handlerAttributes
         }
-        recording.finish(status: request.status, responseBytes: 17, endpoint: request.endpoint, error: request.error)
+        recording.finish(
+            status: request.status, responseBytes: 17, endpoint: request.endpoint, error: request.error, requestHeaders: headers)
         #expect(recording.traceID != nil)
         return Recorded(stored: store.spans(), exported: export.records.withLock { $0 })
     }
@@ -121,6 +123,9 @@ struct DictionaryHeaders: HTTPHeaderLookup {
     var fields: [String: String]
     func firstValue(named name: HTTPHeaderName) -> String? { fields[name.text] }
     func values(named name: HTTPHeaderName) -> [String] { fields[name.text].map { [$0] } ?? [] }
+    func forEachField(_ body: (_ name: String, _ value: String) -> Void) {
+        for (name, value) in fields.sorted(by: { $0.key < $1.key }) { body(name, value) }
+    }
 }
 
 /// A tracer that is not Spyglass's, in front of one: the middleware takes swift-distributed-tracing's path.
