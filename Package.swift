@@ -379,7 +379,17 @@ let package = Package(
         ),
         .testTarget(
             name: "SpyglassSentryTests",
-            dependencies: ["SpyglassSentry", "SpyglassCore", "SpyglassTestSupport"],
+            dependencies: [
+                "SpyglassSentry",
+                "SpyglassCore",
+                "SpyglassLogging",
+                "SpyglassTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -23,20 +23,9 @@ struct LogStoreBreadcrumbs: BreadcrumbSource {
             return SentryEvent.Breadcrumb(
                 timestamp: Double(line.timestampNanoseconds) / 1e9,
                 category: object["logger"] as? String ?? "log",
-                level: Self.level(line.level),
+                level: line.level,
                 message: message
             )
-        }
-    }
-
-    /// Sentry's breadcrumb levels: `debug`, `info`, `warning`, `error`, `fatal`.
-    private static func level(_ level: Logger.Level) -> String {
-        switch level {
-        case .trace, .debug: "debug"
-        case .info, .notice: "info"
-        case .warning: "warning"
-        case .error: "error"
-        case .critical: "fatal"
         }
     }
 }

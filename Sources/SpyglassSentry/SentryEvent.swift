@@ -1,3 +1,5 @@
+public import Logging
+
 /// One error event as the Sentry protocol's event payload has it: what an issue in Sentry, GlitchTip or Bugsink is
 /// made of. Only the fields Spyglass fills are modelled; every text in it is expected to have passed redaction.
 public struct SentryEvent: Sendable, Hashable, Encodable {
@@ -83,17 +85,31 @@ public struct SentryEvent: Sendable, Hashable, Encodable {
         public init(values: [Breadcrumb]) { self.values = values }
     }
 
-    /// A line logged before the error in the same request or job.
+    /// What happened before the error in the same request or job: a line logged, or one added with
+    /// ``SentryReporter/addBreadcrumb(_:category:level:data:)``.
     public struct Breadcrumb: Sendable, Hashable, Encodable {
         public var timestamp: Double
         public var category: String
         public var level: String
         public var message: String
-        public init(timestamp: Double, category: String, level: String, message: String) {
+        public var data: [String: String]?
+        public init(timestamp: Double, category: String, level: Logger.Level, message: String, data: [String: String]? = nil) {
             self.timestamp = timestamp
             self.category = category
-            self.level = level
+            self.level = Self.name(of: level)
             self.message = message
+            self.data = data
+        }
+
+        /// Sentry's breadcrumb level for a log level: `debug`, `info`, `warning`, `error` or `fatal`.
+        static func name(of level: Logger.Level) -> String {
+            switch level {
+            case .trace, .debug: "debug"
+            case .info, .notice: "info"
+            case .warning: "warning"
+            case .error: "error"
+            case .critical: "fatal"
+            }
         }
     }
 

@@ -27,6 +27,7 @@ public final class SentryReporter: ErrorLineSink, Service {
     private let exporter: BatchExporter<ErrorLine>
     private let rateLimits: SentryRateLimits
     private let redactor: Redactor
+    private let trail = BreadcrumbTrail()
 
     /// The most breadcrumbs an event carries.
     public static let breadcrumbLimit = 30
@@ -71,6 +72,7 @@ public final class SentryReporter: ErrorLineSink, Service {
         self.configuration = configuration
         self.rateLimits = rateLimits
         self.redactor = redactor
+        let trail = trail
         let release = configuration.release ?? service.version
         let environment = configuration.environment ?? service.environment
         exporter = BatchExporter(
@@ -84,10 +86,15 @@ public final class SentryReporter: ErrorLineSink, Service {
             // One event per envelope: the batch is one line.
             guard let line = lines.first else { return [] }
             var event = SentryEvent(line: line, eventID: Self.eventID(), release: release, environment: environment)
-            let crumbs = breadcrumbs?.breadcrumbs(
+            let logged = breadcrumbs?.breadcrumbs(
                 traceID: line.traceID, requestID: line.entry.requestID,
                 before: line.entry.nanosecondsSinceEpoch, limit: Self.breadcrumbLimit) ?? []
-            if !crumbs.isEmpty { event.breadcrumbs = SentryEvent.Breadcrumbs(values: crumbs) }
+            let added = trail.crumbs(
+                of: BreadcrumbTrail.Scope(traceID: line.traceID.flatMap(Hex.traceID), requestID: line.entry.requestID),
+                before: line.entry.nanosecondsSinceEpoch, limit: Self.breadcrumbLimit
+            ).map { Self.breadcrumb($0, redactor: redactor) }
+            let crumbs = (logged + added).sorted { $0.timestamp < $1.timestamp }.suffix(Self.breadcrumbLimit)
+            if !crumbs.isEmpty { event.breadcrumbs = SentryEvent.Breadcrumbs(values: Array(crumbs)) }
             do {
                 return try SentryEnvelope.encode(event, sentAt: Date().timeIntervalSince1970)
             } catch {
@@ -141,6 +148,44 @@ public final class SentryReporter: ErrorLineSink, Service {
         submit(ErrorLine(
             type: String(reflecting: type(of: error)), source: "\(file):\(line)", message: "", traceID: span?.traceIDHex,
             spanID: span?.spanIDHex, entry: entry))
+    }
+
+    /// Records that something happened, for the next error event of the current request or job: what Sentry's
+    /// `add_breadcrumb` does, for what is not logged (or is logged below the log level).
+    ///
+    /// The breadcrumb belongs to the task's unit of work: the active span's trace, else the bound request id;
+    /// outside any, to events outside any. An event carries at most ``breadcrumbLimit`` breadcrumbs, these and the
+    /// lines logged before it together, newest kept. The reporter keeps the newest 1,000 across the process; the
+    /// message is cut at 1 KiB and `data` at 16 entries, and both are redacted when the event is built.
+    ///
+    /// ```swift
+    /// reporter.addBreadcrumb("cache miss", category: "cache", data: ["key_prefix": "doc:"])
+    /// ```
+    public func addBreadcrumb(
+        _ message: String, category: String = "default", level: Logger.Level = .info, data: [String: String] = [:]
+    ) {
+        let serviceContext = ServiceContext.current
+        let span = serviceContext?.spanIdentity
+        let scope = BreadcrumbTrail.Scope(
+            traceID: span.map { (high: $0.traceIDHigh, low: $0.traceIDLow) }, requestID: serviceContext?.spyglass?.requestID)
+        trail.add(BreadcrumbTrail.Crumb(
+            scope: scope,
+            nanosecondsSinceEpoch: UInt64(Date().timeIntervalSince1970 * 1e9),
+            category: BreadcrumbTrail.cut(category, to: 64),
+            level: level,
+            message: BreadcrumbTrail.cut(message, to: BreadcrumbTrail.messageLimit),
+            data: BreadcrumbTrail.bounded(data)
+        ))
+    }
+
+    private static func breadcrumb(_ crumb: BreadcrumbTrail.Crumb, redactor: Redactor) -> SentryEvent.Breadcrumb {
+        let data = crumb.data.reduce(into: [String: String]()) { redacted, entry in
+            redacted[entry.key] = redactor.isSensitiveKey(entry.key)
+                ? RedactionConfiguration.replacement : redactor.redact(BreadcrumbTrail.cut(entry.value, to: BreadcrumbTrail.messageLimit))
+        }
+        return SentryEvent.Breadcrumb(
+            timestamp: Double(crumb.nanosecondsSinceEpoch) / 1e9, category: crumb.category, level: crumb.level,
+            message: redactor.redact(crumb.message), data: data.isEmpty ? nil : data)
     }
 
     /// Events waiting to be sent.

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import SpyglassSentry
 import SpyglassTestSupport
 import Testing
@@ -32,7 +33,7 @@ import Testing
         event.user = .init(id: "user-7")
         event.request = .init(method: "POST", url: "http://127.0.0.1:8080/v1/chat", headers: ["Authorization": "[REDACTED]"])
         event.contexts = .init(trace: .init(trace_id: "4bf92f3577b34da6a3ce929d0e0e4736", span_id: "00f067aa0ba902b7"))
-        event.breadcrumbs = .init(values: [.init(timestamp: 1_796_650_627.0, category: "spyglass.demo", level: "info", message: "chat_started")])
+        event.breadcrumbs = .init(values: [.init(timestamp: 1_796_650_627.0, category: "spyglass.demo", level: .info, message: "chat_started")])
 
         let envelope = try await Self.read(SentryEnvelope.encode(event, sentAt: 1_796_650_628.000_25))
         let headers = try #require(envelope["headers"] as? [String: Any])
