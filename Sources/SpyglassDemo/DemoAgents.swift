@@ -20,6 +20,8 @@ struct DemoAgents: Sendable {
     let llm: @Sendable () async -> (client: OpenAIChatClient, model: String)
     let agents: AgentTelemetry
     let externalCalls: ExternalCallTelemetry
+    /// Where explicit breadcrumbs go; `nil` without a DSN.
+    let errorReporter: SentryReporter?
     /// How long a simulated third-party call takes.
     let stepDuration: Duration
 
@@ -43,6 +45,8 @@ struct DemoAgents: Sendable {
                 }
             }
             progress(0.4)
+            // Not worth a log line, but worth knowing when the next step fails.
+            errorReporter?.addBreadcrumb("sources found", category: "research", data: ["count": "\(sources.count)"])
             let pages = try await agents.executeTool("read_sources", callID: "call_read") { _ in
                 try await externalCalls.track(provider: "websearch", operation: "fetch") {
                     try await Task.sleep(for: stepDuration)

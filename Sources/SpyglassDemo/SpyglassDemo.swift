@@ -64,7 +64,9 @@ struct SpyglassDemo: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let stepDuration = Duration.milliseconds(jobStepMilliseconds)
         let model = try Self.model(spyglass, environment: environment, chunkDelay: stepDuration / 20, logger: logger)
-        let agents = DemoAgents(llm: model.resolve, agents: spyglass.agents, externalCalls: spyglass.externalCalls, stepDuration: stepDuration)
+        let agents = DemoAgents(
+            llm: model.resolve, agents: spyglass.agents, externalCalls: spyglass.externalCalls,
+            errorReporter: spyglass.errorReporter, stepDuration: stepDuration)
         let jobs = JobStore(telemetry: spyglass.jobs, agents: agents)
         do {
             try Self.registerHealthChecks(spyglass.health, jobs: jobs, environment: environment)

@@ -17,6 +17,8 @@ enum VaporDemoServer {
         let app = try await Application.make(Environment(name: demo.spyglass.configuration.environment, arguments: ["spyglass-demo"]))
         app.http.server.configuration.serverName = "spyglass-demo"
         app.spyglass.use(demo.spyglass, setup: demo.http)
+        // Outside Spyglass's middleware, as authentication is, so a failed request's line and error report carry the user.
+        app.middleware.use(VaporDemoUserMiddleware(), at: .beginning)
         let api = demo.api
         app.get("v1", "echo", ":word") { request in api.echo(try request.parameters.require("word")) }
         app.on(.POST, "v1", "commands", body: .collect(maxSize: ByteCount(value: DemoSetup.maximumBodyBytes))) { request in
@@ -73,6 +75,20 @@ enum VaporDemoServer {
             )
         } catch let refusal as DemoError {
             throw Abort(HTTPResponseStatus(statusCode: refusal.status), reason: refusal.message)
+        }
+    }
+}
+
+/// ``DemoUserMiddleware`` for Vapor: a valid `X-User-ID` becomes the user of the request's ``SpyglassContext``.
+private struct VaporDemoUserMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard let user = request.headers.first(name: "X-User-ID"), DemoUser.isValid(user) else {
+            return try await next.respond(to: request)
+        }
+        return try await SpyglassContext.with({ $0.userID = user }) {
+            // Vapor runs each middleware in a task of its own, started in `request.serviceContext`.
+            request.serviceContext = .current ?? request.serviceContext
+            return try await next.respond(to: request)
         }
     }
 }

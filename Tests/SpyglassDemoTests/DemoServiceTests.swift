@@ -129,6 +129,35 @@ import FoundationNetworking
         #expect(lifecycle.last == "job_completed")
     }
 
+    /// A 5xx's line carries the user the demo's authentication stand-in bound outside Spyglass's middleware, and the
+    /// request's headers with the credential's value replaced.
+    @Test(arguments: DemoServer.allCases)
+    func aFailedRequestsLineCarriesItsUserAndRedactedHeaders(server: DemoServer) async throws {
+        let demo = try ChildProcess(arguments: ["--server", server.rawValue, "--port", "0"], environment: ["SPYGLASS_LOG_SAMPLING": "off"])
+        let started = try json(try await demo.waitForLine { $0.contains("\"server_started\"") })
+        let port = try #require(started["port"] as? Int)
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/v1/chat")!)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue("user-7", forHTTPHeaderField: "X-User-ID")
+        request.setValue("Bearer sk-live-0a1b2c3d4e5f6a7b8c9d", forHTTPHeaderField: "Authorization")
+        request.setValue("req-failing-1", forHTTPHeaderField: "X-Request-ID")
+        request.httpBody = Data(#"{"message":"overload check"}"#.utf8)
+        let (_, response) = try await URLSession.shared.data(for: request)
+        #expect((response as? HTTPURLResponse)?.statusCode == 502)
+
+        let line = try json(try await demo.waitForLine { $0.contains("\"request_completed\"") && $0.contains("req-failing-1") })
+        #expect(line["level"] as? String == "error" && line["status"] as? Int == 502)
+        #expect(line["user_id"] as? String == "user-7")
+        let headers = try #require(line["request_headers"] as? [String: Any], "\(line)")
+        #expect(headers["x-user-id"] as? String == "user-7")
+        #expect(headers["content-type"] as? String == "application/json")
+        #expect(headers["authorization"] as? String == "[REDACTED]")
+        #expect(!demo.lines.joined().contains("sk-live-0a1b2c3d4e5f6a7b8c9d"))
+        demo.process.terminate()
+        #expect(await demo.waitForExit() == 0)
+    }
+
     @Test(arguments: DemoServer.allCases)
     func jobListsArePagedNewestFirstAndBadParametersAreRefused(server: DemoServer) async throws {
         let demo = try ChildProcess(arguments: ["--server", server.rawValue, "--port", "0", "--job-step-milliseconds", "0"], environment: [:])

@@ -95,6 +95,9 @@ import FoundationNetworking
             #expect(event["culprit"] as? String == "job research")
             let crumbs = (event["breadcrumbs"] as? [String: Any])?["values"] as? [[String: Any]] ?? []
             #expect(crumbs.contains { $0["message"] as? String == "job_started" }, "the job's own lines: \(crumbs)")
+            let added = crumbs.first { $0["category"] as? String == "research" }
+            #expect(added?["message"] as? String == "sources found", "the breadcrumb the job added: \(crumbs)")
+            #expect((added?["data"] as? [String: Any])?["count"] as? String == "2")
         }
         let everything = String(decoding: try JSONSerialization.data(withJSONObject: chatEvents + jobEvents), as: UTF8.self)
         #expect(!everything.contains(Self.secret), "the secret sent in the header, query and body never reaches Bugsink")
