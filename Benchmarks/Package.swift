@@ -26,6 +26,7 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "SpyglassLogging", package: "spyglass"),
                 .product(name: "SpyglassDashboard", package: "spyglass"),
+                .product(name: "SpyglassSentry", package: "spyglass"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/LoggingBenchmarks",

@@ -41,7 +41,7 @@ public final class SentryReporter: ErrorLineSink, Service {
     ///   - diagnostics: where lost events are reported, once per reason every `warningInterval`.
     ///   - batch: the queue size and the time one event may take, retries included; default
     ///     ``SpyglassExport/BatchConfiguration/errorEvents``.
-    public convenience init?(
+    public init?(
         configuration: SentryConfiguration,
         service: ServiceIdentity,
         redactor: Redactor,
@@ -53,22 +53,6 @@ public final class SentryReporter: ErrorLineSink, Service {
         guard configuration.isEnabled, let dsn = configuration.dsn else { return nil }
         let rateLimits = SentryRateLimits()
         let transport = SentryHTTPTransport(dsn: dsn, client: "spyglass/\(service.version)", rateLimits: rateLimits)
-        self.init(
-            configuration: configuration, service: service, redactor: redactor, breadcrumbs: breadcrumbs, diagnostics: diagnostics,
-            batch: batch, warningInterval: warningInterval, transport: transport, rateLimits: rateLimits)
-    }
-
-    init(
-        configuration: SentryConfiguration,
-        service: ServiceIdentity,
-        redactor: Redactor,
-        breadcrumbs: (any BreadcrumbSource)?,
-        diagnostics: Logger,
-        batch: BatchConfiguration,
-        warningInterval: Duration,
-        transport: any ExportTransport,
-        rateLimits: SentryRateLimits
-    ) {
         self.configuration = configuration
         self.rateLimits = rateLimits
         self.redactor = redactor

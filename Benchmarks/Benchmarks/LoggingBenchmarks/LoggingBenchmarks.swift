@@ -3,6 +3,7 @@ import Logging
 import SpyglassCore
 import SpyglassLogging
 import SpyglassDashboard
+import SpyglassSentry
 
 #if canImport(Glibc)
 import Glibc
@@ -29,11 +30,13 @@ struct StdioStream: TextOutputStream, @unchecked Sendable {
     }
 }
 
-func makeBackend(redaction: Bool, store: LogStore? = nil) -> LogBackend {
+func makeBackend(redaction: Bool, store: LogStore? = nil, errors: (any ErrorLineSink)? = nil) -> LogBackend {
     var configuration = LoggingConfiguration()
     configuration.sampling = nil  // every call must produce a line
     configuration.redaction.isEnabled = redaction
-    return try! LogBackend(configuration: configuration, service: ServiceIdentity(name: "bench", version: "1.0.0", environment: "production"), writer: LogWriter(fileDescriptor: devNull), store: store)
+    return try! LogBackend(
+        configuration: configuration, service: ServiceIdentity(name: "bench", version: "1.0.0", environment: "production"),
+        writer: LogWriter(fileDescriptor: devNull), store: store, errors: errors)
 }
 
 let spyglassBackend = makeBackend(redaction: true)
@@ -51,6 +54,27 @@ struct DiscardingLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
     func log(event: LogEvent) { blackHole(event.metadata) }
+}
+
+/// Error lines grouped for the dashboard, as `Spyglass.bootstrap` does without a DSN.
+let groupingLogger = Logger(label: "api") { makeBackend(redaction: true, errors: ErrorGroups()).makeHandler(label: $0, metadataProvider: nil) }
+/// Error lines also reported over the Sentry protocol, to a server that is down (loopback port 9 refuses): once the
+/// queue of 100 is full, every event is the reporter's sample check, rate-limit check and a drop counted, the steady
+/// state of an error burst whatever the server does.
+let reporter = SentryReporter(
+    configuration: SentryConfiguration(dsn: SentryDSN("http://publickey@127.0.0.1:9/1")),
+    service: ServiceIdentity(name: "bench", version: "1.0.0", environment: "production"),
+    redactor: try! Redactor(), breadcrumbs: nil, diagnostics: Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() })!
+let reportingTask = Task { try await reporter.run() }
+let reportingLogger = Logger(label: "api") { makeBackend(redaction: true, errors: reporter).makeHandler(label: $0, metadataProvider: nil) }
+
+struct JobFailed: Error, CustomStringConvertible {
+    var description: String { "the source server answered 503" }
+}
+
+@inline(__always)
+func logJobFailed(_ logger: Logger) {
+    logger.error("job_failed", error: JobFailed(), metadata: ["job_id": "job_42", "job_type": "research", "attempt": "2"])
 }
 
 let spyglassLogger = Logger(label: "api") { spyglassBackend.makeHandler(label: $0, metadataProvider: nil) }
@@ -94,6 +118,19 @@ let benchmarks: @Sendable () -> Void = {
     }
     Benchmark("info + 5 metadata: swift-log floor (discarding handler)") { benchmark in
         for _ in benchmark.scaledIterations { logRequestCompleted(discardingLogger) }
+    }
+    Benchmark("error + 3 metadata + error: Spyglass JSON, no error sink") { benchmark in
+        for _ in benchmark.scaledIterations { logJobFailed(spyglassLogger) }
+    }
+    Benchmark("error + 3 metadata + error: Spyglass JSON, grouped for the dashboard") { benchmark in
+        for _ in benchmark.scaledIterations { logJobFailed(groupingLogger) }
+    }
+    Benchmark("error + 3 metadata + error: Spyglass JSON, reported over Sentry to a server that is down") { benchmark in
+        _ = reportingTask
+        for _ in benchmark.scaledIterations { logJobFailed(reportingLogger) }
+    }
+    Benchmark("error + 3 metadata + error: swift-log StreamLogHandler") { benchmark in
+        for _ in benchmark.scaledIterations { logJobFailed(streamLogger) }
     }
     Benchmark("debug filtered by level: Spyglass") { benchmark in
         for _ in benchmark.scaledIterations { spyglassLogger.debug("cache_probe", metadata: ["key": "k"]) }
