@@ -382,6 +382,7 @@ let package = Package(
             dependencies: [
                 "SpyglassSentry",
                 "SpyglassCore",
+                "SpyglassExport",
                 "SpyglassLogging",
                 "SpyglassTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -1,7 +1,9 @@
 import Foundation
 import Instrumentation
 import Logging
+import ServiceLifecycle
 import SpyglassCore
+import SpyglassExport
 import Testing
 
 @testable import SpyglassSentry
@@ -142,5 +144,39 @@ import Testing
             }
             #expect(held)
         }
+    }
+
+    /// Events captured before a graceful shutdown are sent before the reporter stops, and none is counted lost.
+    @Test func aGracefulShutdownSendsWhatIsQueued() async throws {
+        let server = SentryServer()
+        try await server.run { dsn in
+            let reporter = try #require(SentryReporter(
+                configuration: SentryConfiguration(dsn: SentryDSN(dsn)),
+                service: ServiceIdentity(name: "api", version: "1.0.0", environment: "staging"),
+                redactor: try Redactor(), breadcrumbs: nil, diagnostics: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }))
+            for number in 1...5 { reporter.capture(DocumentUnreadable(), message: "queued \(number)") }
+            #expect(reporter.queued == 5)
+            let group = ServiceGroup(services: [reporter], logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+            try await withThrowingTaskGroup { tasks in
+                tasks.addTask { try await group.run() }
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+            }
+            #expect(reporter.queued == 0)
+            #expect(ExportDropCounter.Reason.allCases.allSatisfy { reporter.drops.count($0) == 0 })
+        }
+        var messages: [String] = []
+        for await envelope in server.received {
+            messages.append(try #require((try envelope.event["message"] as? [String: Any])?["formatted"] as? String))
+        }
+        #expect(messages.sorted() == (1...5).map { "queued \($0)" })
+    }
+
+    @Test func withoutADSNOrWithASampleRateOfZeroThereIsNoReporter() throws {
+        let service = ServiceIdentity(name: "api", version: "1.0.0", environment: "staging")
+        let diagnostics = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        #expect(SentryReporter(configuration: SentryConfiguration(), service: service, redactor: try Redactor(), breadcrumbs: nil, diagnostics: diagnostics) == nil)
+        let unsampled = SentryConfiguration(dsn: SentryDSN("http://k@127.0.0.1:9/1"), sampleRate: 0)
+        #expect(SentryReporter(configuration: unsampled, service: service, redactor: try Redactor(), breadcrumbs: nil, diagnostics: diagnostics) == nil)
     }
 }
