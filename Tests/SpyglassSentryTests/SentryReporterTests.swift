@@ -21,14 +21,17 @@ import Testing
     ) async throws {
         let server = SentryServer(answers: answers)
         try await server.run { dsn in
-            let reporter = try #require(SentryReporter(
-                configuration: SentryConfiguration(dsn: SentryDSN(dsn), environment: "test", release: "9.9.9"),
-                service: ServiceIdentity(name: "api", version: "1.0.0", environment: "staging"),
-                redactor: try Redactor(), breadcrumbs: nil, diagnostics: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }))
+            let reporter = try #require(try Self.reporter(SentryConfiguration(dsn: SentryDSN(dsn), environment: "test", release: "9.9.9")))
             let running = Task { try await reporter.run() }
             defer { running.cancel() }
             try await body(reporter, server.received.makeAsyncIterator())
         }
+    }
+
+    private static func reporter(_ configuration: SentryConfiguration) throws -> SentryReporter? {
+        SentryReporter(
+            configuration: configuration, service: ServiceIdentity(name: "api", version: "1.0.0", environment: "staging"),
+            redactor: try Redactor(), breadcrumbs: nil, diagnostics: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
     }
 
     /// A context with a request, a user and a span, as a request's handler runs in.
@@ -150,10 +153,7 @@ import Testing
     @Test func aGracefulShutdownSendsWhatIsQueued() async throws {
         let server = SentryServer()
         try await server.run { dsn in
-            let reporter = try #require(SentryReporter(
-                configuration: SentryConfiguration(dsn: SentryDSN(dsn)),
-                service: ServiceIdentity(name: "api", version: "1.0.0", environment: "staging"),
-                redactor: try Redactor(), breadcrumbs: nil, diagnostics: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }))
+            let reporter = try #require(try Self.reporter(SentryConfiguration(dsn: SentryDSN(dsn))))
             for number in 1...5 { reporter.capture(DocumentUnreadable(), message: "queued \(number)") }
             #expect(reporter.queued == 5)
             let group = ServiceGroup(services: [reporter], logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
@@ -173,10 +173,8 @@ import Testing
     }
 
     @Test func withoutADSNOrWithASampleRateOfZeroThereIsNoReporter() throws {
-        let service = ServiceIdentity(name: "api", version: "1.0.0", environment: "staging")
-        let diagnostics = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
-        #expect(SentryReporter(configuration: SentryConfiguration(), service: service, redactor: try Redactor(), breadcrumbs: nil, diagnostics: diagnostics) == nil)
-        let unsampled = SentryConfiguration(dsn: SentryDSN("http://k@127.0.0.1:9/1"), sampleRate: 0)
-        #expect(SentryReporter(configuration: unsampled, service: service, redactor: try Redactor(), breadcrumbs: nil, diagnostics: diagnostics) == nil)
+        #expect(try Self.reporter(SentryConfiguration()) == nil)
+        #expect(try Self.reporter(SentryConfiguration(dsn: SentryDSN("http://k@127.0.0.1:9/1"), sampleRate: 0)) == nil)
+        #expect(try Self.reporter(SentryConfiguration(dsn: SentryDSN("http://k@127.0.0.1:9/1"), sampleRate: 0.5)) != nil)
     }
 }
