@@ -6,8 +6,8 @@ import Logging
 ///
 /// The unit of work is the task-local one: the active span's trace, else the bound request id, else none (work
 /// outside any request or job, whose breadcrumbs go to events outside any too, like Sentry's global scope). Adding
-/// one takes the lock for an append into a ring allocated once; texts are cut here and redacted when an event is
-/// built, off the caller's path.
+/// one takes the lock for an append into a ring allocated once; texts are cut when added and redacted when an event
+/// is built, off the caller's path.
 final class BreadcrumbTrail: Sendable {
     /// The most breadcrumbs kept, across every request and job.
     static let capacity = 1_000
@@ -69,10 +69,11 @@ final class BreadcrumbTrail: Sendable {
         return Array(found.suffix(limit))
     }
 
-    /// `data` with at most ``dataLimit`` entries, the first by key.
+    /// `data` with at most ``dataLimit`` entries (the first by key), keys cut at 64 bytes and values at
+    /// ``messageLimit``.
     static func bounded(_ data: [String: String]) -> [String: String] {
-        guard data.count > dataLimit else { return data }
-        return Dictionary(uniqueKeysWithValues: data.sorted { $0.key < $1.key }.prefix(dataLimit).map { ($0.key, $0.value) })
+        let kept = data.count > dataLimit ? Array(data.sorted { $0.key < $1.key }.prefix(dataLimit)) : Array(data)
+        return Dictionary(kept.map { (cut($0.key, to: 64), cut($0.value, to: messageLimit)) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// `text` cut to at most `limit` UTF-8 bytes, at a character's first byte.

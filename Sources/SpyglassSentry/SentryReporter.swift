@@ -164,8 +164,7 @@ public final class SentryReporter: ErrorLineSink, Service {
 
     private static func breadcrumb(_ crumb: BreadcrumbTrail.Crumb, redactor: Redactor) -> SentryEvent.Breadcrumb {
         let data = crumb.data.reduce(into: [String: String]()) { redacted, entry in
-            redacted[entry.key] = redactor.isSensitiveKey(entry.key)
-                ? RedactionConfiguration.replacement : redactor.redact(BreadcrumbTrail.cut(entry.value, to: BreadcrumbTrail.messageLimit))
+            redacted[entry.key] = redactor.isSensitiveKey(entry.key) ? RedactionConfiguration.replacement : redactor.redact(entry.value)
         }
         return SentryEvent.Breadcrumb(
             timestamp: Double(crumb.nanosecondsSinceEpoch) / 1e9, category: crumb.category, level: crumb.level,

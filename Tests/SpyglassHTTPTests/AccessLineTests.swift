@@ -154,7 +154,7 @@ import Testing
         for secret in ["sk-live-abcdefghijklmnop", "s3cr3t", "k-123456", "hunter2"] { #expect(!typed.contains(secret)) }
     }
 
-    @Test func failedRequestHeadersAreBounded() {
+    @Test func failedRequestHeadersAreBounded() throws {
         let many = (0..<100).map { ("X-Field-\($0)", "v") }
         let long = String(repeating: "n", count: FailedRequestHeaders.nameLimit + 1)
         let headers = FailedRequestHeaders.metadata(of: ListHeaders(fields: [(long, "dropped")] + many + [("X-Field-0", "again")]))
@@ -162,6 +162,10 @@ import Testing
         #expect(headers[long.lowercased()] == nil)
         #expect(headers["x-field-0"] == "v, again", "a repeat of a kept field is joined even past the limit")
         #expect(headers["x-field-\(FailedRequestHeaders.fieldLimit)"] == nil)
+
+        let repeated = FailedRequestHeaders.metadata(of: ListHeaders(fields: Array(repeating: ("X-Tag", String(repeating: "t", count: 1_000)), count: 1_000)))
+        let joined = try #require(repeated["x-tag"].flatMap { if case .string(let text) = $0 { text } else { nil } })
+        #expect(joined.utf8.count < FailedRequestHeaders.valueLimit + 1_002, "a repeated field stops growing at the limit")
     }
 }
 

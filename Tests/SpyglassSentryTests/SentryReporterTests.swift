@@ -177,4 +177,15 @@ import Testing
         #expect(try Self.reporter(SentryConfiguration(dsn: SentryDSN("http://k@127.0.0.1:9/1"), sampleRate: 0)) == nil)
         #expect(try Self.reporter(SentryConfiguration(dsn: SentryDSN("http://k@127.0.0.1:9/1"), sampleRate: 0.5)) != nil)
     }
+
+    @Test func anAddedBreadcrumbIsBoundedWhenAdded() {
+        let data = Dictionary(uniqueKeysWithValues: (0..<40).map { (String(format: "k%02d", $0), String(repeating: "v", count: 5_000)) })
+        let bounded = BreadcrumbTrail.bounded(data)
+        #expect(bounded.count == BreadcrumbTrail.dataLimit)
+        #expect(bounded.keys.sorted() == (0..<BreadcrumbTrail.dataLimit).map { String(format: "k%02d", $0) })
+        #expect(bounded.values.allSatisfy { $0.utf8.count == BreadcrumbTrail.messageLimit })
+        // Cut at a character's first byte: "é" is two bytes, so 1,024 bytes of them end on a whole one.
+        #expect(BreadcrumbTrail.cut(String(repeating: "é", count: 600), to: 1_023) == String(repeating: "é", count: 511))
+        #expect(BreadcrumbTrail.cut("short", to: 1_024) == "short")
+    }
 }
