@@ -42,12 +42,12 @@ if [ -z "$passed" ] || [ "$passed" -eq 0 ]; then
 fi
 
 # The lock-free code (KeyDecisionCache's seqlock, the registry's AppendOnlyIndex and stacked caches, the log
-# writer's buffer) under ThreadSanitizer, in a build directory of its own; any race it reports fails the run.
+# writer's buffer) and the export queue the OTLP exporter and the Sentry reporter share under ThreadSanitizer, in a build directory of its own; any race it reports fails the run.
 # Swift 6.3's instrumentation of inout accesses for TSan makes its region analysis reject swift-otel's batch
 # processors ("sending 'logger' risks causing data races", an error only with -sanitize=thread), so this build
 # uses the Swift 5 language mode, where that diagnostic is a warning (with the bare /regex/ literals the tests use,
 # which Swift 6 turns on by itself): the checks that matter here run at run time.
-tsan_suites='SpyglassCoreTests|SpyglassMetricsTests|SpyglassLoggingTests.ConcurrencyTests|SpyglassLoggingTests.LogWriterTests|SpyglassDashboardTests'
+tsan_suites='SpyglassCoreTests|SpyglassMetricsTests|SpyglassLoggingTests.ConcurrencyTests|SpyglassLoggingTests.LogWriterTests|SpyglassDashboardTests|SpyglassSentryTests|OTLPBatchExporterTests'
 # The sanitizer's shadow memory makes resident memory say nothing about the stores' bounds; the main run checks them.
 tsan_skipped='aMillionLinesAndSpansStayWithinTheBounds'
 TSAN_OPTIONS="halt_on_error=1" swift test --sanitize=thread --scratch-path .build-tsan \
