@@ -47,7 +47,7 @@ public final class ErrorGroups: ErrorLineSink {
         let traceID = line.traceID
         let timestampNanoseconds = line.entry.nanosecondsSinceEpoch
         let key = Key(type: type, source: line.source)
-        let message = Self.cut(line.message)
+        let message = line.message.prefix(utf8Bytes: Self.messageLimit)
         groups.withLock { groups in
             if var group = groups[key] {
                 group.count += 1
@@ -66,16 +66,6 @@ public final class ErrorGroups: ErrorLineSink {
                 lastSeenNanoseconds: timestampNanoseconds, message: message, logger: logger, sampleTraceID: traceID
             )
         }
-    }
-
-    /// `message` within ``messageLimit`` bytes, cut before a whole character: a cut inside one would be decoded
-    /// as a replacement character, three bytes that can pass the limit.
-    private static func cut(_ message: String) -> String {
-        let bytes = message.utf8
-        guard bytes.count > messageLimit else { return message }
-        var end = bytes.index(bytes.startIndex, offsetBy: messageLimit)
-        while end > bytes.startIndex, bytes[end] & 0xC0 == 0x80 { bytes.formIndex(before: &end) }
-        return String(decoding: bytes[..<end], as: UTF8.self)
     }
 
     /// Every group, the most recently seen first.

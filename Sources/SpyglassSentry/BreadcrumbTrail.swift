@@ -73,16 +73,6 @@ final class BreadcrumbTrail: Sendable {
     /// ``messageLimit``.
     static func bounded(_ data: [String: String]) -> [String: String] {
         let kept = data.count > dataLimit ? Array(data.sorted { $0.key < $1.key }.prefix(dataLimit)) : Array(data)
-        return Dictionary(kept.map { (cut($0.key, to: 64), cut($0.value, to: messageLimit)) }, uniquingKeysWith: { first, _ in first })
-    }
-
-    /// `text` cut to at most `limit` UTF-8 bytes, at a character's first byte.
-    static func cut(_ text: String, to limit: Int) -> String {
-        let utf8 = text.utf8
-        guard utf8.count > limit else { return text }
-        var end = utf8.index(utf8.startIndex, offsetBy: limit)
-        // Back off continuation bytes (10xxxxxx) so no scalar is split.
-        while end > utf8.startIndex, utf8[end] & 0xC0 == 0x80 { end = utf8.index(before: end) }
-        return String(decoding: utf8[..<end], as: UTF8.self)
+        return Dictionary(kept.map { ($0.key.prefix(utf8Bytes: 64), $0.value.prefix(utf8Bytes: messageLimit)) }, uniquingKeysWith: { first, _ in first })
     }
 }

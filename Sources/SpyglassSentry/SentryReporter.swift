@@ -155,9 +155,9 @@ public final class SentryReporter: ErrorLineSink, Service {
         trail.add(BreadcrumbTrail.Crumb(
             scope: scope,
             nanosecondsSinceEpoch: UInt64(Date().timeIntervalSince1970 * 1e9),
-            category: BreadcrumbTrail.cut(category, to: 64),
+            category: category.prefix(utf8Bytes: 64),
             level: level,
-            message: BreadcrumbTrail.cut(message, to: BreadcrumbTrail.messageLimit),
+            message: message.prefix(utf8Bytes: BreadcrumbTrail.messageLimit),
             data: BreadcrumbTrail.bounded(data)
         ))
     }
