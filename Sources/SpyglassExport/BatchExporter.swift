@@ -44,7 +44,8 @@ public final class BatchExporter<Item: Sendable>: Service, Sendable {
     /// - Parameters:
     ///   - requestTimeout: how long one request may take.
     ///   - lossMessage: the warning a loss is reported with, once per reason and `warningInterval`.
-    ///   - encode: the export request for a batch, encoded in the background, once however often it is sent.
+    ///   - encode: the export request for a batch, encoded in the background, once however often it is sent; empty
+    ///     when the owner keeps nothing of the batch (a filter dropped it), which is then not sent.
     public init(
         batch: BatchConfiguration,
         requestTimeout: Duration,
@@ -123,7 +124,8 @@ public final class BatchExporter<Item: Sendable>: Service, Sendable {
                 return
             }
             do throws(ExportFailure) {
-                try await transport.send(encode(items), timeout: min(requestTimeout, deadline - .now))
+                let request = try encode(items)
+                if !request.isEmpty { try await transport.send(request, timeout: min(requestTimeout, deadline - .now)) }
             } catch {
                 lose(items.count, error.loss, because: error.reason)
             }
@@ -184,6 +186,7 @@ public final class BatchExporter<Item: Sendable>: Service, Sendable {
         } catch {
             return lose(items.count, .exportFailed, because: error.reason)
         }
+        guard !request.isEmpty else { return }
         var attempt = 0
         while true {
             do throws(ExportFailure) {

@@ -1,6 +1,6 @@
 public import Logging
 public import ServiceLifecycle
-public import SpyglassCore
+@_spi(Locking) public import SpyglassCore
 @_spi(Export) public import SpyglassExport
 public import SpyglassLogging
 import AsyncHTTPClient
@@ -28,6 +28,10 @@ public final class SentryReporter: ErrorLineSink, Service {
     private let rateLimits: SentryRateLimits
     private let redactor: Redactor
     private let trail = BreadcrumbTrail()
+    private let filter = FilterSlot()
+
+    /// Decides what is sent: changes the event in place and returns `true` to send it, `false` to drop it.
+    public typealias EventFilter = @Sendable (_ event: inout SentryEvent) -> Bool
 
     /// The most breadcrumbs an event carries.
     public static let breadcrumbLimit = 30
@@ -57,6 +61,7 @@ public final class SentryReporter: ErrorLineSink, Service {
         self.rateLimits = rateLimits
         self.redactor = redactor
         let trail = trail
+        let filter = filter
         let release = configuration.release ?? service.version
         let environment = configuration.environment ?? service.environment
         exporter = BatchExporter(
@@ -79,6 +84,7 @@ public final class SentryReporter: ErrorLineSink, Service {
             ).map { Self.breadcrumb($0, redactor: redactor) }
             let crumbs = (logged + added).sorted { $0.timestamp < $1.timestamp }.suffix(Self.breadcrumbLimit)
             if !crumbs.isEmpty { event.breadcrumbs = SentryEvent.Breadcrumbs(values: Array(crumbs)) }
+            if let keep = filter.current.withLock({ $0 }), !keep(&event) { return [] }
             do {
                 return try SentryEnvelope.encode(event, sentAt: Date().timeIntervalSince1970)
             } catch {
@@ -132,6 +138,22 @@ public final class SentryReporter: ErrorLineSink, Service {
         submit(ErrorLine(
             type: String(reflecting: type(of: error)), source: "\(file):\(line)", message: "", traceID: span?.traceIDHex,
             spanID: span?.spanIDHex, entry: entry))
+    }
+
+    /// Filters every event before it is sent, as Sentry's `before_send` does: `filter` sees the event as built
+    /// (redacted, with its breadcrumbs) and may change it, or return `false` to drop it. It runs on the reporter's
+    /// background task, never on the caller's; a dropped event is not counted lost. Setting a filter replaces the one
+    /// set before.
+    ///
+    /// ```swift
+    /// reporter.beforeSend { event in
+    ///     guard event.exception?.values.first?.type.hasSuffix("CancellationError") != true else { return false }
+    ///     event.tags?["team"] = "search"
+    ///     return true
+    /// }
+    /// ```
+    public func beforeSend(_ filter: @escaping EventFilter) {
+        self.filter.current.withLock { $0 = filter }
     }
 
     /// Records that something happened, for the next error event of the current request or job: what Sentry's
@@ -190,4 +212,9 @@ public final class SentryReporter: ErrorLineSink, Service {
     private static func eventID() -> String {
         Hex.digits(high: UInt64.random(in: .min ... .max), low: UInt64.random(in: .min ... .max))
     }
+}
+
+/// The reporter's ``SentryReporter/EventFilter``, shared with its export task.
+private final class FilterSlot: Sendable {
+    let current = Locked<SentryReporter.EventFilter?>(nil)
 }

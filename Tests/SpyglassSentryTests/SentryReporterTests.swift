@@ -185,4 +185,24 @@ import Testing
         #expect(bounded.keys.sorted() == (0..<BreadcrumbTrail.dataLimit).map { String(format: "k%02d", $0) })
         #expect(bounded.values.allSatisfy { $0.utf8.count == BreadcrumbTrail.messageLimit })
     }
+
+    struct ExpectedCancellation: Error {}
+
+    @Test func beforeSendChangesOrDropsEventsWithoutCountingThemLost() async throws {
+        try await withReporter { reporter, received in
+            var received = received
+            reporter.beforeSend { event in
+                guard event.exception?.values.first?.type.hasSuffix("ExpectedCancellation") != true else { return false }
+                event.tags = (event.tags ?? [:]).merging(["team": "search"]) { _, new in new }
+                return true
+            }
+            reporter.capture(ExpectedCancellation(), message: "dropped")
+            reporter.capture(DocumentUnreadable(), message: "kept")
+            // Events are sent in order: the first to arrive is the kept one only if the dropped one was not sent.
+            let event = try #require(await received.next()).event
+            #expect((event["message"] as? [String: Any])?["formatted"] as? String == "kept")
+            #expect((event["tags"] as? [String: String])?["team"] == "search")
+            #expect(ExportDropCounter.Reason.allCases.allSatisfy { reporter.drops.count($0) == 0 })
+        }
+    }
 }
