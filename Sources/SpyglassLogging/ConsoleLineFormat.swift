@@ -52,7 +52,7 @@ final class ConsoleLineFormat: LineFormat {
         }
         fields += metadata.sorted { $0.0 < $1.0 }
         if let error = record.error {
-            fields.append(("error.type", .string(String(reflecting: type(of: error)))))
+            fields.append(("error.type", .string(qualifiedTypeName(of: error))))
             fields.append(("error.message", .string(String(describing: error))))
         }
         if includeSource {

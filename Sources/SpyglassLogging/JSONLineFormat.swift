@@ -63,7 +63,7 @@ final class JSONLineFormat: LineFormat {
         }
         if let error = record.error {
             line.append(ascii: ",\"error.type\":")
-            line.appendJSONString(String(reflecting: type(of: error)), policy: policy)
+            line.appendJSONString(qualifiedTypeName(of: error), policy: policy)
             line.append(ascii: ",\"error.message\":")
             line.appendJSONString(String(describing: error), policy: policy)
         }

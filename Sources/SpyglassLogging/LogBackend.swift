@@ -179,7 +179,7 @@ public final class LogBackend: Sendable {
 
     /// Hands an error line to the error sink, with its message redacted as the line's was.
     private func group(_ record: LogRecord, in errors: any ErrorLineSink) {
-        var type = record.error.map { String(reflecting: Swift.type(of: $0)) } ?? "log"
+        var type = record.error.map(qualifiedTypeName) ?? "log"
         var source = "\(record.file):\(record.line)"
         record.forEachMetadata { key, value in
             if key == "error.type" { type = "\(value)" }

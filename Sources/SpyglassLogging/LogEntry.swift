@@ -116,7 +116,7 @@ public struct LogEntry: Sendable {
             }
         }
         if let error {
-            emit("error.type", .string(String(reflecting: type(of: error))))
+            emit("error.type", .string(qualifiedTypeName(of: error)))
             emit("error.message", .string(String(describing: error)))
         }
     }

@@ -136,7 +136,7 @@ public final class SentryReporter: ErrorLineSink, Service {
             redactor: redactor
         )
         submit(ErrorLine(
-            type: String(reflecting: type(of: error)), source: "\(file):\(line)", message: "", traceID: span?.traceIDHex,
+            type: qualifiedTypeName(of: error), source: "\(file):\(line)", message: "", traceID: span?.traceIDHex,
             spanID: span?.spanIDHex, entry: entry))
     }
 

@@ -125,7 +125,7 @@ public final class SpyglassSpan: Span, IdentifiedSpan, Sendable {
 
     public func recordError<Instant: TracerInstant>(_ error: any Error, attributes: SpanAttributes, at instant: @autoclosure () -> Instant) {
         var attributes = attributes
-        attributes["exception.type"] = String(reflecting: type(of: error))
+        attributes["exception.type"] = qualifiedTypeName(of: error)
         attributes["exception.message"] = String(describing: error)
         addEvent(SpanEvent(name: "exception", at: instant(), attributes: attributes))
     }
