@@ -187,7 +187,7 @@ import FoundationNetworking
         let collectorPort = try Peers.freeLoopbackPort()
         let tap = try ChildProcess(executable: URL(fileURLWithPath: try Peers.oteltap), arguments: ["--port", String(collectorPort)], environment: ["PYTHONUNBUFFERED": "1"])
         defer { kill(tap.process.processIdentifier, SIGKILL) }
-        _ = try await tap.waitForLine { $0.contains("Listening for OTLP/HTTP telemetry") }
+        _ = try await tap.waitForLine(timeout: .seconds(300)) { $0.contains("Listening for OTLP/HTTP telemetry") }
         let demo = try ChildProcess(
             arguments: ["--port", "0", "--job-step-milliseconds", "150"],
             environment: [

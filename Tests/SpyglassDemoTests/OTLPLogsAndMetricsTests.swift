@@ -31,7 +31,7 @@ import FoundationNetworking
         )
         // SIGKILL: the test process's blocked SIGTERM is inherited, and oteltap keeps nothing.
         defer { kill(tap.process.processIdentifier, SIGKILL) }
-        _ = try await tap.waitForLine { $0.contains("Listening for OTLP/HTTP telemetry") }
+        _ = try await tap.waitForLine(timeout: .seconds(300)) { $0.contains("Listening for OTLP/HTTP telemetry") }
 
         let demo = try ChildProcess(
             arguments: ["--port", "0", "--job-step-milliseconds", "5"],
@@ -133,7 +133,7 @@ import FoundationNetworking
             environment: ["PYTHONUNBUFFERED": "1"]
         )
         defer { kill(tap.process.processIdentifier, SIGKILL) }
-        _ = try await tap.waitForLine { $0.contains("Listening for OTLP/HTTP telemetry") }
+        _ = try await tap.waitForLine(timeout: .seconds(300)) { $0.contains("Listening for OTLP/HTTP telemetry") }
 
         for (timeout, status) in [("60000", "completed"), ("0", "cancelled")] {
             let demo = try ChildProcess(
