@@ -135,6 +135,7 @@ let package = Package(
                 .product(name: "SpyglassLogging", package: "spyglass"),
                 .product(name: "SpyglassMetrics", package: "spyglass"),
                 .product(name: "SpyglassDashboard", package: "spyglass"),
+                .product(name: "SpyglassTracing", package: "spyglass"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),

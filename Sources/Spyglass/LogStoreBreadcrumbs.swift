@@ -11,11 +11,12 @@ struct LogStoreBreadcrumbs: BreadcrumbSource {
     func breadcrumbs(traceID: String?, requestID: String?, before nanoseconds: UInt64, limit: Int) -> [SentryEvent.Breadcrumb] {
         let trace = traceID.flatMap(Hex.traceID)
         guard trace != nil || requestID != nil else { return [] }
-        let lines = store.newest(limit) { line in
-            guard line.timestampNanoseconds < nanoseconds else { return false }
-            if let trace { return line.traceIDHigh == trace.high && line.traceIDLow == trace.low }
-            return line.requestID == requestID
-        }
+        let lines =
+            if let trace {
+                store.newest(limit, inTrace: trace.high, trace.low, before: nanoseconds)
+            } else {
+                store.newest(limit) { $0.timestampNanoseconds < nanoseconds && $0.requestID == requestID }
+            }
         return lines.reversed().compactMap { line in
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.line)) as? [String: Any],
                 let message = object["message"] as? String

@@ -73,6 +73,13 @@ public final class LogStore: LogLineSink {
         state.withLock { state in state.ring.newest(limit, until: { $0.sequence <= sequence }, where: isIncluded) }
     }
 
+    /// The newest lines of the trace `traceIDHigh`/`traceIDLow` written before `nanoseconds`, newest first, at most
+    /// `limit`: what ``newest(_:after:where:)`` answers for that predicate, reading each line in place (the store's
+    /// lock is held for the scan, while log lines wait to be stored).
+    public func newest(_ limit: Int, inTrace traceIDHigh: UInt64, _ traceIDLow: UInt64, before nanoseconds: UInt64) -> [StoredLogLine] {
+        state.withLock { state in state.ring.newest(limit, inTrace: traceIDHigh, traceIDLow, before: nanoseconds) }
+    }
+
     /// The sequence number the next line will get: ask for the lines after one less to see only what follows.
     public var nextSequence: UInt64 { state.withLock { $0.nextSequence } }
 

@@ -19,6 +19,24 @@ import Tracing
         #expect(store.lines().first?.requestID == "req-1")
     }
 
+    /// The in-place trace scan answers what the general one answers for the same predicate, across the ring's wrap.
+    @Test func aTracesLinesReadInPlaceAreThoseThePredicateFinds() {
+        let store = LogStore(capacity: 64)
+        for index in 0..<150 {
+            Array("line \(index)".utf8).withUnsafeBytes {
+                store.append(line: $0, timestampNanoseconds: UInt64(index), level: .info,
+                    traceIDHigh: 7, traceIDLow: UInt64(index % 5), requestID: "req-\(index % 5)")
+            }
+        }
+        for (low, before, limit) in [(UInt64(2), UInt64.max, 30), (2, 140, 30), (3, 120, 4), (9, .max, 30), (0, 0, 30)] {
+            let inPlace = store.newest(limit, inTrace: 7, low, before: before)
+            let general = store.newest(limit) { $0.traceIDHigh == 7 && $0.traceIDLow == low && $0.timestampNanoseconds < before }
+            #expect(inPlace == general, "trace \(low) before \(before)")
+        }
+        #expect(store.newest(30, inTrace: 7, 2, before: 140).map(\.timestampNanoseconds) == [137, 132, 127, 122, 117, 112, 107, 102, 97, 92, 87])
+        #expect(store.newest(30, inTrace: 8, 2, before: .max).isEmpty, "the high half counts too")
+    }
+
     @Test func theOldestLinesMakeRoomWhenTheBytesAreReached() {
         let store = LogStore(capacity: 1_000, byteLimit: 4096)
         let line = String(repeating: "x", count: 400)

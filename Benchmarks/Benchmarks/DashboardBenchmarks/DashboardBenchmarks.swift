@@ -9,6 +9,7 @@ import SpyglassHummingbird
 import SpyglassLogging
 import SpyglassMetrics
 import SpyglassDashboard
+import SpyglassTracing
 import Tracing
 
 #if canImport(Glibc)
@@ -132,6 +133,19 @@ let benchmarks: @Sendable () -> Void = {
     }
     Benchmark("dashboard API: log lines of one trace (10,000 lines)") { benchmark in
         try await requests("/spyglass/api/logs?trace_id=\(traceID)", responder, benchmark)
+    }
+    // What one Sentry event's breadcrumbs cost the log store: its lock held for a scan of the whole store (the
+    // known trace's ten lines are among the oldest), while log lines wait to be stored.
+    let breadcrumbStore = try! filledLogs()
+    Benchmark("breadcrumbs for one error event: lines of its trace in a full log store (10,000 lines)") { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(breadcrumbStore.newest(30) { $0.traceIDHigh == knownTrace.high && $0.traceIDLow == 500 })
+        }
+    }
+    Benchmark("breadcrumbs for one error event, read in place: lines of its trace in a full log store (10,000 lines)") { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(breadcrumbStore.newest(30, inTrace: knownTrace.high, 500, before: .max))
+        }
     }
     Benchmark("dashboard API: live log tail, nothing new") { benchmark in
         try await requests("/spyglass/api/logs?after=10000", responder, benchmark)
