@@ -213,7 +213,17 @@ extension Dashboard {
             return body
         }
         let next = logs.nextSequence
-        let lines = logs.newest(filter.limit, after: filter.after) { filter.accepts($0) }.reversed()
+        let matching: [StoredLogLine]
+        if let traceIDHigh = filter.traceIDHigh, let traceIDLow = filter.traceIDLow {
+            // A trace's lines are few: found reading each entry's trace in place (the store's lock is held for the
+            // scan, 0.6 ms through a predicate handed a copy of every line), then filtered.
+            matching = Array(
+                logs.newest(logs.capacity, inTrace: traceIDHigh, traceIDLow, before: .max).lazy
+                    .filter { $0.sequence > filter.after && filter.accepts($0) }.prefix(filter.limit))
+        } else {
+            matching = logs.newest(filter.limit, after: filter.after) { filter.accepts($0) }
+        }
+        let lines = matching.reversed()
         body += Array("\(next),\"lines\":[".utf8)
         for (index, line) in lines.enumerated() {
             if index > 0 { body.append(UInt8(ascii: ",")) }

@@ -141,6 +141,16 @@ import Tracing
             let lines = try #require(logs["lines"] as? [[String: Any]])
             #expect(lines.compactMap { ($0["record"] as? [String: Any])?["message"] as? String } == ["llm_call", "llm_failed"])
             #expect((lines.first?["record"] as? [String: Any])?["password"] as? String == "[REDACTED]")
+            // The trace's lines with the other filters: level, newest first within the limit, after a sequence.
+            func traceLogs(_ query: String) async throws -> [String] {
+                let body = try Self.json(try await client.execute(uri: "/spyglass/api/logs?trace_id=\(traceID)&\(query)", method: .get, headers: Self.bearer).body)
+                return (body["lines"] as? [[String: Any]] ?? []).compactMap { ($0["record"] as? [String: Any])?["message"] as? String }
+            }
+            #expect(try await traceLogs("level=error") == ["llm_failed"])
+            #expect(try await traceLogs("limit=1") == ["llm_failed"])
+            let firstSequence = try #require(lines.first?["sequence"] as? Int)
+            #expect(try await traceLogs("after=\(firstSequence)") == ["llm_failed"])
+            #expect(try await traceLogs("after=\(firstSequence - 1)&text=llm_call") == ["llm_call"])
             let next = try #require(logs["next_sequence"] as? Int)
             let after = try Self.json(try await client.execute(uri: "/spyglass/api/logs?after=\(next - 1)", method: .get, headers: Self.bearer).body)
             #expect((after["lines"] as? [[String: Any]])?.isEmpty == true, "nothing after the newest line yet")
